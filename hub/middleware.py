@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from allauth.mfa.models import Authenticator
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from hub import access
+
+# Paths a staff member without two-factor sign-in may still reach: sign-in, sign-out,
+# the two-factor set-up itself, static files and the health check.
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/media/")
+
+
+class RequireStaffMfaMiddleware:
+    """Staff roles must set up two-factor sign-in (TOTP) before they reach anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+            and access.needs_mfa(user)
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+        return self.get_response(request)
+
+
+class ActivityMiddleware:
+    """Records the day a person was last active (the hub-engagement indicator):
+    one small write a day per person, none on other requests."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = timezone.now()
+            last = user.last_active_at
+            if last is None or timezone.localdate(last) != timezone.localdate(now):
+                type(user).objects.filter(pk=user.pk).update(last_active_at=now)
+                user.last_active_at = now
+        return self.get_response(request)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from hub.notifications import views
+
+urlpatterns = [
+    path("", views.notification_list, name="notification_list"),
+    path("read/", views.notification_read, name="notification_read"),
+]

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from hub import views
+
+# The Django admin signs in through the hub's own sign-in (rate-limited, two-factor).
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Systemic Practice Hub administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("manage/organisations/", views.organisation_list, name="organisation_list"),
+    path("manage/organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("manage/people/", views.people_index, name="people_index"),
+    path("manage/people/<int:pk>/", views.people, name="people"),
+    path("manage/memberships/<int:pk>/", views.membership_edit, name="membership_edit"),
+    path("manage/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("manage/audit/", views.audit_log, name="audit_log"),
+    path("notifications/", include("hub.notifications.urls")),
+    path("training/", include("training.urls")),
+    path("champions/", include("champions.urls")),
+    path("reflective/", include("reflective_practice.urls")),
+    path("forum/", include("hub.forum.urls")),
+    path("fidelity/", include("hub.fidelity.urls")),
+    path("library/", include("resources.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # Wagtail serves the resource pages; keep this last.
+    path("", include(wagtail_urls)),
+]
