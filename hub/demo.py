@@ -75,7 +75,15 @@ LAST = [
 ]
 
 #: Apps that add their own demo data with a `seed(demo: Demo)` function in `<app>/demo.py`.
-APP_DEMOS = ["resources", "training", "champions", "reflective_practice", "hub.forum", "hub.fidelity"]
+APP_DEMOS = [
+    "resources",
+    "training",
+    "champions",
+    "reflective_practice",
+    "hub.forum",
+    "hub.fidelity",
+    "hub.recruitment",
+]
 
 
 @dataclass

@@ -195,6 +195,7 @@ class Role(models.TextChoices):
     CONTENT_EDITOR = "content_editor", "Content editor"
     HUB_ADMIN = "hub_admin", "Hub admin"
     MODERATOR = "moderator", "Forum moderator"
+    ASSESSOR = "assessor", "EOI assessor"
 
 
 #: Which roles each kind of organisation may hold.
@@ -203,9 +204,9 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
         {Role.KEYWORKER, Role.PRACTITIONER, Role.LA_LEAD, Role.SENIOR_LEADER, Role.MODERATOR}
     ),
     OrganisationKind.IFT: frozenset(
-        {Role.TUTOR, Role.DELIVERY_LEAD, Role.CONTENT_EDITOR, Role.HUB_ADMIN, Role.MODERATOR}
+        {Role.TUTOR, Role.DELIVERY_LEAD, Role.CONTENT_EDITOR, Role.HUB_ADMIN, Role.MODERATOR, Role.ASSESSOR}
     ),
-    OrganisationKind.EVALUATOR: frozenset({Role.EVALUATOR}),
+    OrganisationKind.EVALUATOR: frozenset({Role.EVALUATOR, Role.ASSESSOR}),
 }
 
 #: Roles that must set up two-factor sign-in before reaching anything else.

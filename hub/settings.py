@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "hub.notifications.apps.NotificationsConfig",
     "hub.forum.apps.ForumConfig",
     "hub.fidelity.apps.FidelityConfig",
+    "hub.recruitment.apps.RecruitmentConfig",
     "training.apps.TrainingConfig",
     "champions.apps.ChampionsConfig",
     "resources.apps.ResourcesConfig",

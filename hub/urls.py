@@ -29,6 +29,7 @@ urlpatterns = [
     path("forum/", include("hub.forum.urls")),
     path("fidelity/", include("hub.fidelity.urls")),
     path("library/", include("resources.urls")),
+    path("eoi/", include("hub.recruitment.urls")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

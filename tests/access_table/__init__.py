@@ -61,7 +61,16 @@ class Mount:
     samples: list[Url]
 
 
-APP_TABLES = ["hub", "resources", "training", "champions", "reflective_practice", "forum", "fidelity"]
+APP_TABLES = [
+    "hub",
+    "resources",
+    "training",
+    "champions",
+    "reflective_practice",
+    "forum",
+    "fidelity",
+    "recruitment",
+]
 
 
 def load() -> tuple[list[Url], list[Mount], list[Callable[[World], None]]]:
