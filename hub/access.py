@@ -37,7 +37,7 @@ log = logging.getLogger("hub.access")
 
 IFT_ROLES = frozenset({Role.TUTOR, Role.DELIVERY_LEAD, Role.CONTENT_EDITOR, Role.HUB_ADMIN})
 LA_ROLES = frozenset({Role.KEYWORKER, Role.PRACTITIONER, Role.LA_LEAD, Role.SENIOR_LEADER})
-MFA_ROLES = STAFF_ROLES | {Role.CONTENT_EDITOR}
+MFA_ROLES = STAFF_ROLES | {Role.CONTENT_EDITOR, Role.ASSESSOR}
 
 # Treatment surfaces: what a control-arm person must never see during the pilot.
 RESOURCES = "training materials and systemic tools"
@@ -304,4 +304,8 @@ def treatment_rule(what: str) -> Callable[..., bool]:
 
 # ---------------------------------------------------------------------------
 # Fidelity and evaluation export
+# ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------
+# Recruitment: expressions of interest, assessment and randomisation
 # ---------------------------------------------------------------------------
