@@ -310,8 +310,9 @@ def _send_invitation(invitation_pk: int, link: str) -> None:
     )
 
 
-def invitation_for_token(token: str) -> Invitation:
+def invitation_for_token(token: str, *, now: dt.datetime | None = None) -> Invitation:
     """The invitation behind a link, or InvitationError saying plainly why it cannot be used."""
+    now = now or timezone.now()
     invitation = (
         Invitation.objects.select_related("organisation", "team")
         .filter(token_hash=Invitation.hash_token(token))
@@ -327,7 +328,7 @@ def invitation_for_token(token: str) -> Invitation:
         )
     if invitation.revoked_at:
         raise InvitationError("This invitation was withdrawn. Ask the person who invited you for a new one.")
-    if invitation.expires_at <= timezone.now():
+    if invitation.expires_at <= now:
         raise InvitationError(
             f"This invitation expired on {timezone.localtime(invitation.expires_at):%-d %B %Y}. "
             "Ask the person who invited you to send a new one."
@@ -335,11 +336,13 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, token: str, password: str, full_name: str = "") -> User:
+def invitation_accept(
+    *, token: str, password: str, full_name: str = "", now: dt.datetime | None = None
+) -> User:
     """Use an invitation once: create (or reuse) the account with a verified email and
     the invited role. The invitation is locked so a link cannot be used twice."""
     with transaction.atomic():
-        invitation = invitation_for_token(token)
+        invitation = invitation_for_token(token, now=now)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at:
             raise InvitationError(

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hub.models import Role
+from hub.notifications.services import notify
+from tests.factories import PASSWORD, add_totp, make_la, make_org, make_user
+
+
+def test_a_keyworker_lands_on_a_home_page_that_says_who_they_are(world, client):
+    client.force_login(world["t_keyworker"])
+    page = client.get("/").content.decode()
+    assert "Keyworker in Treatville Council" in page
+    assert "Organisations" not in page and "Audit log" not in page
+
+
+def test_a_hub_admin_lands_on_a_home_page_with_the_admin_tasks(world, client):
+    client.force_login(world["hub_admin"])
+    page = client.get("/").content.decode()
+    assert "Local authorities and organisations" in page and "Audit log" in page
+
+
+def test_a_control_keyworker_is_told_their_la_is_in_the_comparison_group(world, client):
+    client.force_login(world["c_keyworker"])
+    assert "comparison group" in client.get("/").content.decode()
+
+
+def test_staff_without_two_factor_sign_in_are_sent_to_set_it_up_first(db, client):
+    for role in (Role.HUB_ADMIN, Role.DELIVERY_LEAD, Role.TUTOR):
+        person = make_user(role, make_org("ift"), mfa=False)
+        client.force_login(person)
+        for path in ("/", "/notifications/", "/manage/audit/"):
+            response = client.get(path)
+            assert response.status_code == 302 and response["Location"].startswith(
+                "/accounts/2fa/totp/activate/"
+            )
+        add_totp(person)
+        assert client.get("/notifications/").status_code == 200
+
+
+def test_an_la_lead_and_an_evaluator_also_need_two_factor_sign_in(db, client):
+    for person in (
+        make_user(Role.LA_LEAD, make_la(), mfa=False),
+        make_user(Role.EVALUATOR, make_org("evaluator"), mfa=False),
+    ):
+        client.force_login(person)
+        assert client.get("/").status_code == 302
+
+
+def test_keyworkers_are_not_forced_to_set_up_two_factor_sign_in(db, client):
+    client.force_login(make_user(Role.KEYWORKER, make_la()))
+    assert client.get("/").status_code == 200
+
+
+def test_the_sign_in_page_refuses_a_wrong_password_and_an_unknown_email_alike(db, client):
+    make_user(Role.KEYWORKER, make_la(), email="kw@example.org")
+    for email in ("kw@example.org", "nobody@example.org"):
+        response = client.post("/accounts/login/", {"login": email, "password": "wrong-password"})
+        assert response.status_code == 200
+        assert "The email address and/or password you specified are not correct." in response.content.decode()
+
+
+def test_repeated_failed_sign_ins_are_rate_limited(db, client):
+    make_user(Role.KEYWORKER, make_la(), email="kw@example.org")
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": "kw@example.org", "password": "wrong-password"})
+    response = client.post("/accounts/login/", {"login": "kw@example.org", "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_there_is_no_open_sign_up(db, client):
+    response = client.post(
+        "/accounts/signup/", {"email": "me@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert "Sign Up Closed" in response.content.decode()
+    from hub.models import User
+
+    assert not User.objects.filter(email="me@example.org").exists()
+
+
+def test_a_notification_shows_in_the_header_and_goes_out_by_email(
+    world, client, django_capture_on_commit_callbacks
+):
+    person = world["t_keyworker"]
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(person, title="Your session moved", body="Now at 11:00.", url="/notifications/")
+    assert mail.outbox[-1].subject.endswith("Your session moved")
+    client.force_login(person)
+    page = client.get("/notifications/").content.decode()
+    assert "Your session moved" in page and 'aria-label="1 unread"' in page
+    client.post("/notifications/read/")
+    assert 'aria-label="1 unread"' not in client.get("/notifications/").content.decode()
+
+
+def test_the_notification_list_makes_the_same_queries_for_one_and_fifty(
+    world, client, django_assert_num_queries
+):
+    person = world["t_keyworker"]
+    client.force_login(person)
+    notify(person, title="one", email=False)
+    client.get("/notifications/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/notifications/")
+    for n in range(49):
+        notify(person, title=f"n{n}", email=False)
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get("/notifications/")
