@@ -286,26 +286,517 @@ def treatment_rule(what: str) -> Callable[..., bool]:
 # Resources (Wagtail pages)
 # ---------------------------------------------------------------------------
 
+# Each resource page names its audience (resources.models.Audience uses these values).
+AUDIENCE_TREATMENT = "treatment"  # people of treatment LAs (the default)
+AUDIENCE_CHAMPIONS = "champions"  # systemic champions (and practitioners, who support them)
+AUDIENCE_PRACTITIONERS = "practitioners"  # systemic practitioners
+AUDIENCE_IFT = "ift"  # tutors, the delivery lead and IFT staff
+AUDIENCE_EVERYONE = "everyone"  # everyone in the hub; control LAs only once the pilot has ended
+ALL_AUDIENCES = frozenset(
+    {AUDIENCE_TREATMENT, AUDIENCE_CHAMPIONS, AUDIENCE_PRACTITIONERS, AUDIENCE_IFT, AUDIENCE_EVERYONE}
+)
+
+
+def is_champion(user) -> bool:
+    """Is this person an approved systemic champion?
+
+    The champions app decides who is a champion (nominations, the 10–20% rule) and
+    fills this in; until it does, nobody is a champion."""
+    return False
+
+
+def can_open_library(user, *, request: HttpRequest | None = None, **_kwargs) -> bool:
+    """May this person open the resource library at all (its listing, search, saved list)?
+
+    The same rule as every treatment surface: IFT staff and people of treatment LAs
+    always; people of control LAs only after the pilot (for their post-pilot CPD),
+    and a refusal during the pilot is recorded."""
+    return can_view_treatment_content(user, what=RESOURCES, request=request)
+
+
+url_rule(can_open_library)
+
+
+def library_in_menus(user) -> bool:
+    """Whether to show the library in menus and on the home page. Asking must not
+    count as a refusal, so control-arm people during the pilot are answered here."""
+    if arm_of(user) == Arm.CONTROL and not is_ift(user) and current_phase() != Phase.AFTER:
+        return False
+    return can_view_treatment_content(user, what=RESOURCES)
+
+
+def resource_audiences(user) -> frozenset[str]:
+    """The audiences whose pages this person may open. Asks nothing of the database
+    beyond the person's memberships and the pilot, and records nothing: listings and
+    search filter on it, `can_view_resource` is the gate that records refusals."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if is_ift(user):
+        return ALL_AUDIENCES
+    la = home_la(user)
+    if la is None:
+        return frozenset()
+    if la.arm == Arm.TREATMENT:
+        audiences = {AUDIENCE_TREATMENT, AUDIENCE_EVERYONE}
+        if has_role(user, Role.PRACTITIONER):
+            audiences |= {AUDIENCE_PRACTITIONERS, AUDIENCE_CHAMPIONS}
+        if is_champion(user):
+            audiences.add(AUDIENCE_CHAMPIONS)
+        return frozenset(audiences)
+    if la.arm == Arm.CONTROL and current_phase() == Phase.AFTER:
+        return frozenset({AUDIENCE_EVERYONE})
+    return frozenset()
+
+
+def can_view_resource(user, page, request: HttpRequest | None = None) -> bool:
+    """May this person open this resource page (anything with an `audience`)?
+
+    They must be able to open the library (a control-arm person's refusal during
+    the pilot is recorded there) and be in the page's audience."""
+    if not can_open_library(user, request=request):
+        return False
+    return getattr(page, "audience", AUDIENCE_TREATMENT) in resource_audiences(user)
+
+
+def can_download_document(user, audiences, request: HttpRequest | None = None) -> bool:
+    """May this person download a document (or see an image) used on live resource
+    pages of these audiences? IFT staff may download any document, used or not;
+    others need to be in the audience of at least one page that uses it."""
+    if not can_open_library(user, request=request):
+        return False
+    if is_ift(user):
+        return True
+    return bool(resource_audiences(user) & set(audiences))
+
+
+def refused_for_the_pilot(user) -> bool:
+    """Is this person refused the library because their LA is in the control arm
+    while the pilot runs? (They get the plain "not during the pilot" page.)"""
+    return not is_ift(user) and arm_of(user) == Arm.CONTROL and current_phase() != Phase.AFTER
+
+
+def can_edit_resources(user) -> bool:
+    """Content editors, the delivery lead and hub admins work in the Wagtail admin."""
+    return is_hub_admin(user) or has_role(user, Role.CONTENT_EDITOR, Role.DELIVERY_LEAD)
+
 # ---------------------------------------------------------------------------
 # Training
 # ---------------------------------------------------------------------------
+
+TRAINING_MANAGERS = frozenset({Role.TUTOR, Role.DELIVERY_LEAD, Role.HUB_ADMIN})
+
+
+def can_manage_training(user) -> bool:
+    """IFT tutors, the delivery lead and hub admins manage every cohort and register."""
+    return is_hub_admin(user) or has_role(user, *TRAINING_MANAGERS)
+
+
+def can_create_cohort(user) -> bool:
+    """Tutors create any cohort; a systemic practitioner creates targeted days in their LA."""
+    if can_manage_training(user):
+        return True
+    return any(
+        m.role == Role.PRACTITIONER and m.organisation.arm == Arm.TREATMENT for m in profile(user).memberships
+    )
+
+
+def _cohort_la_ids(cohort) -> set[int]:
+    return {la.pk for la in cohort.local_authorities.all()}
+
+
+def can_manage_cohort(user, cohort) -> bool:
+    """Tutors manage every cohort; a practitioner manages the targeted cohorts of their own LA."""
+    if can_manage_training(user):
+        return True
+    if not cohort.course.run_by_practitioner:
+        return False
+    las = _cohort_la_ids(cohort)
+    return any(m.role == Role.PRACTITIONER and m.organisation_id in las for m in profile(user).memberships)
+
+
+def can_view_cohort(user, cohort, *, request: HttpRequest | None = None) -> bool:
+    """Managers; LA leads and senior leaders of one of its LAs (read-only); and the
+    people enrolled. Treatment courses stay closed to the control arm during the pilot."""
+    if not signed_in(user):
+        return False
+    if can_manage_cohort(user, cohort):
+        return True
+    if cohort.course.arm == Arm.TREATMENT and not can_view_treatment_content(
+        user, what=TRAINING, request=request
+    ):
+        return False
+    las = _cohort_la_ids(cohort)
+    if any(
+        m.role in (Role.LA_LEAD, Role.SENIOR_LEADER) and m.organisation_id in las
+        for m in profile(user).memberships
+    ):
+        return True
+    return cohort.enrolments.active().filter(user=user).exists()
+
+
+def can_see_training(user, *, request: HttpRequest | None = None, **_kw) -> bool:
+    """The training pages: IFT staff and LA staff, control-arm people only after the pilot."""
+    return can_view_treatment_content(user, what=TRAINING, request=request)
+
+
+url_rule(can_see_training)
+
+
+def _cohort(pk):
+    from training.models import Cohort
+
+    return Cohort.objects.select_related("course").filter(pk=pk).first()
+
+
+def _day(pk):
+    from training.models import TrainingDay
+
+    return TrainingDay.objects.select_related("cohort__course").filter(pk=pk).first()
+
+
+@url_rule
+def may_view_cohort(user, *, pk: int, request: HttpRequest | None = None, **_kw) -> bool:
+    cohort = _cohort(pk)
+    return cohort is not None and can_view_cohort(user, cohort, request=request)
+
+
+@url_rule
+def may_manage_cohort(user, *, pk: int, **_kw) -> bool:
+    cohort = _cohort(pk)
+    return cohort is not None and can_manage_cohort(user, cohort)
+
+
+@url_rule
+def may_view_day(user, *, pk: int, request: HttpRequest | None = None, **_kw) -> bool:
+    day = _day(pk)
+    return day is not None and can_view_cohort(user, day.cohort, request=request)
+
+
+@url_rule
+def may_manage_day(user, *, pk: int, **_kw) -> bool:
+    day = _day(pk)
+    return day is not None and can_manage_cohort(user, day.cohort)
+
+
+@url_rule
+def may_remove_enrolment(user, *, pk: int, **_kw) -> bool:
+    from training.models import Enrolment
+
+    enrolment = Enrolment.objects.select_related("cohort__course").filter(pk=pk).first()
+    return enrolment is not None and can_manage_cohort(user, enrolment.cohort)
 
 # ---------------------------------------------------------------------------
 # Champions
 # ---------------------------------------------------------------------------
 
+
+def is_champion(user) -> bool:
+    """Is this person an approved systemic champion now (nominated, approved, not withdrawn)?"""
+    if not signed_in(user):
+        return False
+    from champions.selectors import is_champion as champion_now
+
+    return champion_now(user)
+
 # ---------------------------------------------------------------------------
 # Reflective practice and consultations
 # ---------------------------------------------------------------------------
+
+#: View rules: the surfaces themselves (control-arm refusals during the pilot recorded).
+reflective_rule = treatment_rule(REFLECTIVE)
+consultations_rule = treatment_rule(CONSULTATIONS)
+
+
+def is_practitioner_of(user, la_id: int | None) -> bool:
+    return any(m.role == Role.PRACTITIONER and m.organisation_id == la_id for m in profile(user).memberships)
+
+
+def sees_all_reflective(user) -> bool:
+    """The delivery lead (and hub admins) see every LA's sessions and consultations."""
+    return is_hub_admin(user) or has_role(user, Role.DELIVERY_LEAD)
+
+
+def reflective_la_ids(user) -> list[int] | None:
+    """The LAs whose sessions and consultation schedules a person may see; None means all.
+    Practitioners, LA leads and senior leaders see their own LA; keyworkers see their
+    own sessions and bookings only (an empty list here)."""
+    if sees_all_reflective(user):
+        return None
+    wanted = {Role.PRACTITIONER, Role.LA_LEAD, Role.SENIOR_LEADER}
+    return sorted({m.organisation_id for m in profile(user).memberships if m.role in wanted})
+
+
+def can_manage_reflective(user, la_id: int | None) -> bool:
+    """Only the LA's own practitioner schedules its sessions and consultations."""
+    return is_practitioner_of(user, la_id) and can_view_treatment_content(user, what=REFLECTIVE)
+
+
+def is_practitioner(user) -> bool:
+    return has_role(user, Role.PRACTITIONER)
+
+
+def is_keyworker(user) -> bool:
+    return has_role(user, Role.KEYWORKER)
+
+
+@url_rule
+def may_manage_sessions(user, *, request: HttpRequest | None = None, **_kw) -> bool:
+    return reflective_rule(user, request=request) and is_practitioner(user)
+
+
+@url_rule
+def may_manage_consultations(user, *, request: HttpRequest | None = None, **_kw) -> bool:
+    return consultations_rule(user, request=request) and is_practitioner(user)
+
+
+@url_rule
+def may_book_consultations(user, *, request: HttpRequest | None = None, **_kw) -> bool:
+    return consultations_rule(user, request=request) and is_keyworker(user)
+
+
+def can_view_session(user, session) -> bool:
+    """Invitees (keyworkers of the series' teams), the LA's practitioner, leads and
+    seniors of the LA, and the delivery lead."""
+    la_id = session.series.organisation_id
+    ids = reflective_la_ids(user)
+    if ids is None or la_id in ids:
+        return True
+    team = home_team(user)
+    return is_keyworker(user) and team is not None and team.pk in session.series.team_ids()
+
+
+@url_rule
+def may_view_session(user, *, pk: int, request: HttpRequest | None = None, **_kw) -> bool:
+    from reflective_practice.models import Session
+
+    if not reflective_rule(user, request=request):
+        return False
+    session = Session.objects.select_related("series").filter(pk=pk).first()
+    return session is not None and can_view_session(user, session)
+
+
+@url_rule
+def may_change_session(user, *, pk: int, request: HttpRequest | None = None, **_kw) -> bool:
+    from reflective_practice.models import Session
+
+    if not reflective_rule(user, request=request):
+        return False
+    session = Session.objects.select_related("series").filter(pk=pk).first()
+    return session is not None and can_manage_reflective(user, session.series.organisation_id)
+
+
+def can_book_slot(user, slot) -> bool:
+    """A keyworker books only with the practitioner of their own LA."""
+    la = home_la(user)
+    return (
+        is_keyworker(user)
+        and la is not None
+        and la.pk == slot.organisation_id
+        and can_view_treatment_content(user, what=CONSULTATIONS)
+    )
+
+
+@url_rule
+def may_book_slot(user, *, pk: int, request: HttpRequest | None = None, **_kw) -> bool:
+    from reflective_practice.models import Slot
+
+    if not consultations_rule(user, request=request):
+        return False
+    slot = Slot.objects.filter(pk=pk).first()
+    return slot is not None and can_book_slot(user, slot)
+
+
+def can_view_booking(user, booking) -> bool:
+    la_id = booking.slot.organisation_id
+    if booking.keyworker_id == user.pk or booking.slot.practitioner_id == user.pk:
+        return True
+    ids = reflective_la_ids(user)
+    return ids is None or la_id in ids
+
+
+def can_manage_booking(user, booking) -> bool:
+    """The practitioner who holds the slot cancels, marks and keeps notes."""
+    return booking.slot.practitioner_id == user.pk and can_manage_reflective(user, booking.slot.organisation_id)
+
+
+def can_read_private_note(user, booking) -> bool:
+    """A practitioner's private note is for that practitioner alone."""
+    return getattr(user, "pk", None) is not None and booking.slot.practitioner_id == user.pk
+
+
+@url_rule
+def may_view_booking(user, *, pk: int, request: HttpRequest | None = None, **_kw) -> bool:
+    from reflective_practice.models import Booking
+
+    if not consultations_rule(user, request=request):
+        return False
+    booking = Booking.objects.select_related("slot").filter(pk=pk).first()
+    return booking is not None and can_view_booking(user, booking)
+
+
+def feed_shows(user, what: str, *, request: HttpRequest | None = None) -> bool:
+    """What a calendar feed may list for its owner: the same policy as the pages, so a
+    control-arm person during the pilot gets nothing treatment-related (and the refusal
+    is recorded)."""
+    return bool(getattr(user, "is_active", False)) and can_view_treatment_content(
+        user, what=what, request=request
+    )
 
 # ---------------------------------------------------------------------------
 # Forum
 # ---------------------------------------------------------------------------
 
+# Boards: one for all treatment LAs, one per treatment LA (its own people only), one
+# for champions, one for systemic practitioners, one for tutors and the delivery lead.
+# Control-arm people see no board during the pilot (each refusal recorded). The
+# delivery lead and forum moderators read every board so that they can moderate it.
+
+FORUM_STAFF_ROLES = frozenset({Role.TUTOR, Role.DELIVERY_LEAD})
+
+
+def can_moderate_forum(user) -> bool:
+    """The delivery lead and people given the forum-moderator role."""
+    return has_role(user, Role.DELIVERY_LEAD, Role.MODERATOR)
+
+
+def _forum_open_to(user, *, record: bool, request: HttpRequest | None) -> bool:
+    if record:
+        return can_view_treatment_content(user, what=FORUM, request=request)
+    # Checking on someone else's behalf (mentions, digests): never record a refusal.
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_ift(user) or arm_of(user) == Arm.TREATMENT
+
+
+def can_read_forum_board(user, board, *, request: HttpRequest | None = None, record: bool = True) -> bool:
+    """May this person read (and so post in) this board?"""
+    from hub.forum.models import BoardKind
+
+    if not _forum_open_to(user, record=record, request=request):
+        return False
+    if can_moderate_forum(user):
+        return True
+    if board.kind == BoardKind.ALL_TREATMENT:
+        return True
+    if board.kind == BoardKind.LA:
+        return any(m.organisation_id == board.organisation_id for m in profile(user).memberships)
+    if board.kind == BoardKind.CHAMPIONS:
+        return has_role(user, *FORUM_STAFF_ROLES) or is_champion(user)
+    if board.kind == BoardKind.PRACTITIONERS:
+        return has_role(user, *FORUM_STAFF_ROLES, Role.PRACTITIONER)
+    if board.kind == BoardKind.STAFF:
+        return has_role(user, *FORUM_STAFF_ROLES)
+    return False
+
+
+def can_post_in_forum_thread(user, thread) -> bool:
+    """Readers post; in a locked thread only moderators do."""
+    if not can_read_forum_board(user, thread.board, record=False):
+        return False
+    return not thread.is_locked or can_moderate_forum(user)
+
+
+def can_edit_forum_post(user, post) -> bool:
+    return (
+        post.author_id == getattr(user, "pk", None)
+        and post.hidden_at is None
+        and post.removed_at is None
+        and can_read_forum_board(user, post.thread.board, record=False)
+    )
+
+
+def forum_rule(user, *, request: HttpRequest | None = None, **_kw) -> bool:
+    return can_view_treatment_content(user, what=FORUM, request=request)
+
+
+url_rule(forum_rule)
+
+
+@url_rule
+def may_read_forum_board(user, *, board_id: int, request: HttpRequest | None = None, **_kw) -> bool:
+    from hub.forum.models import Board
+
+    if not can_view_treatment_content(user, what=FORUM, request=request):
+        return False
+    board = Board.objects.filter(pk=board_id).first()
+    return board is not None and can_read_forum_board(user, board, record=False)
+
+
+@url_rule
+def may_read_forum_thread(user, *, thread_id: int, request: HttpRequest | None = None, **_kw) -> bool:
+    from hub.forum.models import Thread
+
+    if not can_view_treatment_content(user, what=FORUM, request=request):
+        return False
+    thread = Thread.objects.select_related("board").filter(pk=thread_id).first()
+    return thread is not None and can_read_forum_board(user, thread.board, record=False)
+
+
+@url_rule
+def may_read_forum_post(user, *, post_id: int, request: HttpRequest | None = None, **_kw) -> bool:
+    from hub.forum.models import Post
+
+    if not can_view_treatment_content(user, what=FORUM, request=request):
+        return False
+    post = Post.objects.select_related("thread__board").filter(pk=post_id).first()
+    return post is not None and can_read_forum_board(user, post.thread.board, record=False)
+
+
+def may_moderate_forum(user, *, request: HttpRequest | None = None, **_kw) -> bool:
+    return can_view_treatment_content(user, what=FORUM, request=request) and can_moderate_forum(user)
+
+
+url_rule(may_moderate_forum)
+
 # ---------------------------------------------------------------------------
 # Fidelity and evaluation export
 # ---------------------------------------------------------------------------
 
+
+def fidelity_las_of(user) -> list[Organisation] | None:
+    """The treatment LAs whose fidelity this person may see: None means all of them
+    (the delivery lead and hub admins); an LA lead sees their own treatment LA only."""
+    if is_hub_admin(user) or has_role(user, Role.DELIVERY_LEAD):
+        return None
+    return [
+        m.organisation
+        for m in profile(user).memberships
+        if m.role == Role.LA_LEAD and m.organisation.is_treatment
+    ]
+
+
+def can_view_fidelity(user) -> bool:
+    las = fidelity_las_of(user)
+    return las is None or bool(las)
+
+
+@url_rule
+def may_view_fidelity_of(user, *, pk: int, **_kw) -> bool:
+    las = fidelity_las_of(user)
+    if las is None:
+        return Organisation.objects.filter(pk=pk, kind="la", arm=Arm.TREATMENT).exists()
+    return any(la.pk == pk for la in las)
+
+
+def can_edit_thresholds(user) -> bool:
+    return is_hub_admin(user) or has_role(user, Role.DELIVERY_LEAD)
+
+
+def can_export_evaluation(user) -> bool:
+    """Evaluators (who see pseudonyms only) and hub admins download the evaluation data."""
+    return is_hub_admin(user) or has_role(user, Role.EVALUATOR)
+
 # ---------------------------------------------------------------------------
 # Recruitment: expressions of interest, assessment and randomisation
 # ---------------------------------------------------------------------------
+
+
+def can_assess_eois(user) -> bool:
+    """EOI assessors (a role the hub admin gives, in the evaluator organisation or IFT)
+    and hub admins see submitted expressions of interest and mark them."""
+    return is_hub_admin(user) or has_role(user, Role.ASSESSOR)
+
+
+def can_run_randomisation(user) -> bool:
+    """Only hub admins randomise a round, send outcome emails and edit their templates."""
+    return is_hub_admin(user)

@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from hub.models import Arm, Role
+from tests.factories import make_la, make_user, set_pilot
+from tests.training.helpers import MONDAY, course, cpd_cohort, tutor
+from training import selectors, services
+from training.models import Attendance, AttendanceChange, Status
+
+
+def test_a_five_day_cpd_cohort_cannot_be_created_for_a_control_la(db):
+    control = make_la(arm=Arm.CONTROL)
+    with pytest.raises(ValidationError) as exc:
+        services.cohort_create(actor=tutor(), course=course("cpd5"), name="X", local_authorities=[control])
+    assert "not a treatment local authority" in str(exc.value)
+
+
+def test_a_champions_cohort_cannot_be_created_for_a_control_la(db):
+    control = make_la(arm=Arm.CONTROL)
+    with pytest.raises(ValidationError):
+        services.cohort_create(
+            actor=tutor(), course=course("champions"), name="X", local_authorities=[control]
+        )
+
+
+def test_a_keyworker_cannot_create_a_cohort(db):
+    la = make_la()
+    with pytest.raises(PermissionDenied):
+        services.cohort_create(
+            actor=make_user(Role.KEYWORKER, la), course=course("cpd5"), name="X", local_authorities=[la]
+        )
+
+
+def test_a_practitioner_creates_a_targeted_day_in_their_own_la_only(db):
+    la, other = make_la(), make_la()
+    practitioner = make_user(Role.PRACTITIONER, la)
+    cohort = services.cohort_create(
+        actor=practitioner, course=course("targeted"), name="Genograms", local_authorities=[la]
+    )
+    assert list(cohort.tutors.all()) == [practitioner]
+    with pytest.raises(PermissionDenied):
+        services.cohort_create(
+            actor=practitioner, course=course("targeted"), name="X", local_authorities=[other]
+        )
+    with pytest.raises(PermissionDenied):
+        services.cohort_create(actor=practitioner, course=course("cpd5"), name="X", local_authorities=[la])
+
+
+def test_cpd_days_must_fall_within_ten_weeks_of_the_first_day(db):
+    cohort, actor, *_ = cpd_cohort(days=1)
+    services.day_schedule(actor=actor, cohort=cohort, date=MONDAY + dt.timedelta(days=70))
+    with pytest.raises(ValidationError) as exc:
+        services.day_schedule(actor=actor, cohort=cohort, date=MONDAY + dt.timedelta(days=71))
+    assert "within 10 weeks" in str(exc.value)
+
+
+def test_a_course_cannot_have_more_days_than_it_has(db):
+    cohort, actor, *_ = cpd_cohort()
+    with pytest.raises(ValidationError) as exc:
+        services.day_schedule(actor=actor, cohort=cohort, date=MONDAY)
+    assert "All 5 days" in str(exc.value)
+
+
+def test_the_leaders_day_is_one_day(db):
+    la = make_la()
+    actor = tutor()
+    cohort = services.cohort_create(actor=actor, course=course("leaders"), name="L", local_authorities=[la])
+    services.day_schedule(actor=actor, cohort=cohort, date=MONDAY)
+    with pytest.raises(ValidationError):
+        services.day_schedule(actor=actor, cohort=cohort, date=MONDAY + dt.timedelta(days=1))
+
+
+def test_a_post_pilot_cohort_has_no_day_before_the_pilot_ends(db):
+    set_pilot(starts_on=dt.date(2024, 9, 1), ends_on=dt.date(2025, 12, 31))
+    control = make_la(arm=Arm.CONTROL)
+    actor = tutor()
+    cohort = services.cohort_create(
+        actor=actor, course=course("postpilot"), name="P", local_authorities=[control]
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.day_schedule(actor=actor, cohort=cohort, date=dt.date(2025, 12, 31))
+    assert "after the pilot ends on 31 December 2025" in str(exc.value)
+    day = services.day_schedule(actor=actor, cohort=cohort, date=dt.date(2026, 1, 5))
+    assert day.number == 1
+
+
+def test_a_post_pilot_cohort_is_refused_for_a_treatment_la(db):
+    with pytest.raises(ValidationError):
+        services.cohort_create(
+            actor=tutor(), course=course("postpilot"), name="P", local_authorities=[make_la()]
+        )
+
+
+def test_bulk_enrolment_by_la_team_and_emails_reports_what_matched_nobody(db):
+    la = make_la(teams=2)
+    team1, team2 = la.teams.all()
+    a = make_user(Role.KEYWORKER, la, team=team1, email="a@example.org")
+    b = make_user(Role.KEYWORKER, la, team=team2, email="b@example.org")
+    lead = make_user(Role.LA_LEAD, la, email="lead@example.org")
+    actor = tutor()
+    cohort = services.cohort_create(actor=actor, course=course("cpd5"), name="C", local_authorities=[la])
+    result = services.enrolment_add_bulk(actor=actor, cohort=cohort, team=team1)
+    assert result.added == [a]
+    result = services.enrolment_add_bulk(
+        actor=actor,
+        cohort=cohort,
+        emails="A@example.org, b@example.org\nnobody@example.org; lead@example.org",
+    )
+    assert result.added == [b]
+    assert result.already == [a]
+    assert result.unmatched == ["nobody@example.org"]
+    assert [p for p, _ in result.refused] == [lead]
+
+
+def test_removing_someone_needs_a_reason_and_keeps_the_record(db):
+    cohort, actor, la, people = cpd_cohort(keyworkers=1)
+    enrolment = cohort.enrolments.get()
+    with pytest.raises(ValidationError):
+        services.enrolment_remove(actor=actor, enrolment=enrolment, reason="  ")
+    services.enrolment_remove(actor=actor, enrolment=enrolment, reason="Left the service")
+    enrolment.refresh_from_db()
+    assert enrolment.removed_at and enrolment.removal_reason == "Left the service"
+    assert not cohort.enrolments.active().exists()
+
+
+def test_marks_cannot_be_taken_before_the_day(db):
+    cohort, actor, la, people = cpd_cohort(keyworkers=1)
+    day = cohort.days.get(number=1)
+    with pytest.raises(ValidationError) as exc:
+        services.attendance_mark(
+            actor=actor, day=day, user=people[0], status=Status.PRESENT, today=MONDAY - dt.timedelta(days=1)
+        )
+    assert "on or after the day" in str(exc.value)
+    services.attendance_mark(actor=actor, day=day, user=people[0], status=Status.PRESENT, today=MONDAY)
+
+
+def test_a_person_not_enrolled_cannot_be_marked(db):
+    cohort, actor, la, people = cpd_cohort(keyworkers=1)
+    stranger = make_user(Role.KEYWORKER, la)
+    with pytest.raises(ValidationError):
+        services.attendance_mark(
+            actor=actor, day=cohort.days.get(number=1), user=stranger, status="present", today=MONDAY
+        )
+
+
+def test_changing_a_mark_keeps_one_mark_and_the_history(db):
+    cohort, actor, la, people = cpd_cohort(keyworkers=1)
+    day = cohort.days.get(number=1)
+    other_tutor = tutor()
+    services.attendance_mark(actor=actor, day=day, user=people[0], status="absent", today=MONDAY)
+    services.attendance_mark(actor=other_tutor, day=day, user=people[0], status="late", today=MONDAY)
+    assert Attendance.objects.filter(day=day, user=people[0]).count() == 1
+    history = list(selectors.day_history(day))
+    assert [(h.previous_status, h.new_status, h.changed_by) for h in history] == [
+        ("absent", "late", other_tutor),
+        ("", "absent", actor),
+    ]
+
+
+def test_only_the_cohorts_manager_marks(db):
+    cohort, actor, la, people = cpd_cohort(keyworkers=1)
+    with pytest.raises(PermissionDenied):
+        services.attendance_mark(
+            actor=people[0], day=cohort.days.get(number=1), user=people[0], status="present", today=MONDAY
+        )
+
+
+def test_mark_everyone_present_keeps_existing_marks(db):
+    cohort, actor, la, people = cpd_cohort(keyworkers=4)
+    day = cohort.days.get(number=1)
+    services.attendance_mark(actor=actor, day=day, user=people[0], status="absent", today=MONDAY)
+    assert services.attendance_mark_all_present(actor=actor, day=day, today=MONDAY) == 3
+    statuses = dict(Attendance.objects.filter(day=day).values_list("user_id", "status"))
+    assert statuses[people[0].pk] == "absent"
+    assert sorted(statuses.values()) == ["absent", "present", "present", "present"]
+    assert AttendanceChange.objects.filter(attendance__day=day).count() == 4
+
+
+def _mark_all(cohort, actor, person, statuses):
+    for number, status in enumerate(statuses, start=1):
+        day = cohort.days.get(number=number)
+        services.attendance_mark(actor=actor, day=day, user=person, status=status, today=dt.date(2030, 1, 1))
+
+
+def test_completion_counts_present_late_and_catch_up_but_not_left_early(db):
+    cohort, actor, la, (done, early) = cpd_cohort(keyworkers=2)
+    _mark_all(cohort, actor, done, ["present", "late", "caught_up", "present", "present"])
+    _mark_all(cohort, actor, early, ["present", "present", "left_early", "present", "present"])
+    rows = {r.user: r for r in selectors.cohort_completion(cohort)}
+    assert rows[done].complete and rows[done].attended == 5
+    assert not rows[early].complete and rows[early].attended == 4
+    assert selectors.progress_for(early, course("cpd5")).percent == 80
+
+
+def test_a_course_setting_lets_left_early_count(db):
+    cpd = course("cpd5")
+    cpd.left_early_counts = True
+    cpd.save()
+    cohort, actor, la, (person,) = cpd_cohort(keyworkers=1)
+    _mark_all(cohort, actor, person, ["present", "present", "left_early", "present", "present"])
+    assert selectors.progress_for(person, cpd).complete
+
+
+def test_a_day_attended_in_another_cohort_counts_towards_completion(db):
+    cohort, actor, la, (person,) = cpd_cohort(keyworkers=1)
+    other, *_ = cpd_cohort(keyworkers=0, la=la, actor=actor)
+    services.enrolment_add_bulk(actor=actor, cohort=other, users=[person])
+    _mark_all(cohort, actor, person, ["present", "present", "absent", "present", "present"])
+    assert not selectors.progress_for(person, course("cpd5")).complete
+    services.attendance_mark(
+        actor=actor, day=other.days.get(number=3), user=person, status="present", today=dt.date(2030, 1, 1)
+    )
+    assert selectors.progress_for(person, course("cpd5")).complete
+    assert {r.user: r.complete for r in selectors.cohort_completion(cohort)}[person]
+
+
+def test_a_certificate_is_refused_before_completion_and_issued_once_after(db):
+    cohort, actor, la, (person,) = cpd_cohort(keyworkers=1)
+    _mark_all(cohort, actor, person, ["present"] * 4)
+    with pytest.raises(ValidationError):
+        services.certificate_issue(user=person, course=course("cpd5"))
+    _mark_all(cohort, actor, person, ["present"] * 5)
+    first = services.certificate_issue(user=person, course=course("cpd5"))
+    assert first.hours == 30 and first.first_day == MONDAY
+    assert services.certificate_issue(user=person, course=course("cpd5")) == first
+
+
+def test_cpd_completion_by_la_counts_by_month_end(db):
+    cohort, actor, la, (a, b) = cpd_cohort(keyworkers=2)
+    _mark_all(cohort, actor, a, ["present"] * 5)
+    last_day = MONDAY + dt.timedelta(weeks=4)
+    assert selectors.cpd_completion_by_la(last_day)[la.pk]["completed"] == 1
+    assert selectors.cpd_completion_by_la(last_day)[la.pk]["percent"] == 50
+    assert selectors.cpd_completion_by_la(last_day - dt.timedelta(days=1))[la.pk]["completed"] == 0
+    counts = selectors.attendance_counts("cpd5", MONDAY + dt.timedelta(weeks=1))
+    assert counts[la.pk] == {"scheduled": 4, "attended": 2, "percent": 50}
