@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from hub.recruitment.models import (
+    Assessment,
+    ClarificationCall,
+    CriterionMark,
+    ExpressionOfInterest,
+    OutcomeEmailTemplate,
+    Randomisation,
+    RecruitmentRound,
+)
+
+
+@admin.register(RecruitmentRound)
+class RecruitmentRoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_open", "target", "created_at"]
+
+
+@admin.register(ExpressionOfInterest)
+class ExpressionOfInterestAdmin(admin.ModelAdmin):
+    list_display = ["local_authority", "round", "status", "submitted_at"]
+    list_filter = ["round", "status"]
+    search_fields = ["local_authority", "lead_email"]
+    exclude = ["resume_token_hash"]
+
+
+class CriterionMarkInline(admin.TabularInline):
+    model = CriterionMark
+    extra = 0
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["eoi", "assessor", "eligible", "updated_at"]
+    # The outcome is worked out from the marks by the hub, never typed in.
+    readonly_fields = ["eligible", "reasons"]
+    inlines = [CriterionMarkInline]
+
+
+@admin.register(ClarificationCall)
+class ClarificationCallAdmin(admin.ModelAdmin):
+    list_display = ["eoi", "called_on", "spoke_with", "logged_by"]
+
+
+@admin.register(Randomisation)
+class RandomisationAdmin(admin.ModelAdmin):
+    """Runs are a record: they are read here, never changed or deleted."""
+
+    list_display = ["round", "sequence", "run_by", "run_at", "algorithm_version"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutcomeEmailTemplate)
+class OutcomeEmailTemplateAdmin(admin.ModelAdmin):
+    list_display = ["outcome", "subject", "updated_at"]
