@@ -442,6 +442,14 @@ def can_see_training(user, *, request: HttpRequest | None = None, **_kw) -> bool
 url_rule(can_see_training)
 
 
+def training_in_menu(user) -> bool:
+    """Whether to offer the training pages in the menu (asks without recording a refusal)."""
+    if is_ift(user):
+        return True
+    arm = arm_of(user)
+    return arm == Arm.TREATMENT or (arm == Arm.CONTROL and current_phase() == Phase.AFTER)
+
+
 def _cohort(pk):
     from training.models import Cohort
 

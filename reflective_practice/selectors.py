@@ -1,0 +1,236 @@
+"""Reads of reflective practice: who is invited, what a person may see, free slots,
+and the per-team, per-month record of sessions held that the fidelity dashboard reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from hub import access
+from hub.models import Role, Team, User
+from reflective_practice import recurrence
+from reflective_practice.models import (
+    ACTIVE_BOOKING,
+    Booking,
+    Rsvp,
+    Session,
+    SessionStatus,
+    Slot,
+)
+
+
+def session_invitees(session: Session) -> QuerySet[User]:
+    """The keyworkers of the teams the session's series invites."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.KEYWORKER,
+            memberships__ended_at__isnull=True,
+            memberships__team__session_series=session.series_id,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def _visible_sessions(user) -> QuerySet[Session]:
+    la_ids = access.reflective_la_ids(user)
+    if la_ids is None:
+        return Session.objects.all()
+    q = Q(series__organisation_id__in=la_ids)
+    team = access.home_team(user)
+    if access.is_keyworker(user) and team is not None:
+        q |= Q(series__teams=team)
+    return Session.objects.filter(pk__in=Session.objects.filter(q).values("pk"))
+
+
+def sessions_for(
+    user, *, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> QuerySet[Session]:
+    """The sessions a person may see, with counts of people going and attending and the
+    person's own reply (`my_going`: True, False or None), in a fixed number of queries."""
+    qs = _visible_sessions(user)
+    if since is not None:
+        qs = qs.filter(ends_at__gte=since)
+    if until is not None:
+        qs = qs.filter(starts_at__lt=until)
+    mine = Rsvp.objects.filter(session=OuterRef("pk"), user=user).values("going")[:1]
+    return (
+        qs.select_related("series", "series__organisation")
+        .prefetch_related("series__teams")
+        .annotate(
+            going_count=Count("rsvps", filter=Q(rsvps__going=True), distinct=True),
+            attended_count=Count("attendances", distinct=True),
+            my_going=Subquery(mine),
+        )
+        .order_by("starts_at")
+    )
+
+
+def session_detail(pk: int) -> Session:
+    return Session.objects.select_related("series", "series__organisation", "series__practitioner").get(pk=pk)
+
+
+def sessions_held_by_team_month(
+    *, months: list[dt.date], organisation_ids: list[int] | None = None, now: dt.datetime | None = None
+) -> dict[int, dict[dt.date, bool]]:
+    """Whether each team had a group session held in each month.
+
+    Returns ``{team_id: {first_day_of_month: held}}`` for every team of the given LAs
+    (all LAs when None) and every month in `months` (first days of months, as
+    `Pilot.months()` gives them). A session counts as held in a month when its
+    Europe/London start date falls in that month, it was not cancelled, it started
+    before `now`, and its practitioner marked attendance. Two queries, whatever the
+    number of teams or months."""
+    now = now or timezone.now()
+    teams = Team.objects.all()
+    if organisation_ids is not None:
+        teams = teams.filter(organisation_id__in=organisation_ids)
+    result = {team_id: dict.fromkeys(months, False) for team_id in teams.values_list("pk", flat=True)}
+    if not months or not result:
+        return result
+    first = recurrence.local_to_utc(min(months), dt.time(0, 0))
+    last_month = max(months)
+    after = (last_month + dt.timedelta(days=32)).replace(day=1)
+    held = (
+        Session.objects.filter(
+            status=SessionStatus.SCHEDULED,
+            attendance_marked_at__isnull=False,
+            starts_at__lt=min(now, recurrence.local_to_utc(after, dt.time(0, 0))),
+            starts_at__gte=first,
+            series__teams__in=list(result),
+        )
+        .values_list("series__teams", "starts_at")
+        .distinct()
+    )
+    for team_id, starts_at in held:
+        month = timezone.localtime(starts_at, recurrence.LONDON).date().replace(day=1)
+        if month in result[team_id]:
+            result[team_id][month] = True
+    return result
+
+
+# --- consultations -------------------------------------------------------------------
+
+
+def _unbooked() -> Exists:
+    return ~Exists(Booking.objects.filter(ACTIVE_BOOKING, slot=OuterRef("pk")))
+
+
+def free_slots(*, organisation_id: int, now: dt.datetime | None = None) -> list[Slot]:
+    """Slots of an LA's practitioner that a keyworker could book now: not withdrawn, not
+    booked, and inside each slot's booking window."""
+    now = now or timezone.now()
+    candidates = (
+        Slot.objects.filter(organisation_id=organisation_id, withdrawn_at__isnull=True, starts_at__gt=now)
+        .filter(_unbooked())
+        .select_related("practitioner")
+        .order_by("starts_at")
+    )
+    return [
+        s
+        for s in candidates
+        if now + dt.timedelta(hours=s.min_hours_ahead)
+        <= s.starts_at
+        <= now + dt.timedelta(weeks=s.max_weeks_ahead)
+    ]
+
+
+def practitioner_slots(practitioner: User, *, since: dt.datetime) -> QuerySet[Slot]:
+    """A practitioner's offered times from `since`, each with `active_bookings` (0 or 1)."""
+    return (
+        Slot.objects.filter(practitioner=practitioner, withdrawn_at__isnull=True, ends_at__gte=since)
+        .prefetch_related(
+            Prefetch(
+                "bookings",
+                queryset=Booking.objects.filter(ACTIVE_BOOKING).select_related("keyworker"),
+                to_attr="active_bookings",
+            )
+        )
+        .order_by("starts_at")
+    )
+
+
+def bookings_of(keyworker: User) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(keyworker=keyworker)
+        .select_related("slot", "slot__practitioner")
+        .order_by("-slot__starts_at")
+    )
+
+
+def booking_detail(pk: int) -> Booking:
+    return Booking.objects.select_related("slot", "slot__practitioner", "keyworker", "cancelled_by").get(
+        pk=pk
+    )
+
+
+# --- calendar feed -------------------------------------------------------------------
+
+
+def feed_sessions(user, *, since: dt.datetime) -> QuerySet[Session]:
+    """Sessions for a person's feed: those they are invited to or run (cancelled ones
+    included, so calendars drop them)."""
+    q = Q(series__practitioner=user)
+    team = access.home_team(user)
+    if access.is_keyworker(user) and team is not None:
+        q |= Q(series__teams=team)
+    ids = Session.objects.filter(q, ends_at__gte=since).values("pk")
+    return Session.objects.filter(pk__in=ids).select_related("series").order_by("starts_at")
+
+
+def feed_bookings(user, *, since: dt.datetime) -> QuerySet[Booking]:
+    """Consultations for a person's feed: their own bookings and those of their slots."""
+    return (
+        Booking.objects.filter(Q(keyworker=user) | Q(slot__practitioner=user), slot__ends_at__gte=since)
+        .select_related("slot", "slot__practitioner", "keyworker")
+        .order_by("slot__starts_at")
+    )
+
+
+def feed_events(user, *, now: dt.datetime, request=None) -> list:
+    """The events of a person's calendar feed, each asked of the access policy: a
+    control-arm person during the pilot gets no treatment events."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from reflective_practice.ics import Event
+
+    site = getattr(settings, "SITE_URL", "")
+    since = now - dt.timedelta(days=90)
+    events: list[Event] = []
+    if access.feed_shows(user, access.REFLECTIVE, request=request):
+        for s in feed_sessions(user, since=since):
+            where = s.online_link or s.venue
+            events.append(
+                Event(
+                    uid=s.uid,
+                    starts_at=s.starts_at,
+                    ends_at=s.ends_at,
+                    summary=s.series.title,
+                    description=s.change_reason and f"Changed: {s.change_reason}",
+                    location=where,
+                    url=site + reverse("reflective:session_detail", args=[s.pk]),
+                    cancelled=s.is_cancelled,
+                    sequence=s.sequence,
+                )
+            )
+    if access.feed_shows(user, access.CONSULTATIONS, request=request):
+        for b in feed_bookings(user, since=since):
+            with_whom = b.slot.practitioner if b.keyworker_id == user.pk else b.keyworker
+            events.append(
+                Event(
+                    uid=b.uid,
+                    starts_at=b.slot.starts_at,
+                    ends_at=b.slot.ends_at,
+                    summary=f"Consultation with {with_whom.get_full_name()}",
+                    location=b.slot.location,
+                    url=site + reverse("reflective:booking_detail", args=[b.pk]),
+                    cancelled=not b.is_active,
+                    sequence=1 if not b.is_active else 0,
+                )
+            )
+    events.sort(key=lambda e: e.starts_at)
+    return events
