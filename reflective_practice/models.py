@@ -166,6 +166,9 @@ class Rsvp(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "user"], name="rsvp_one_per_person")]
 
+    def __str__(self) -> str:
+        return f"{self.user} {'going' if self.going else 'not going'}"
+
 
 class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
@@ -173,6 +176,9 @@ class Attendance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "user"], name="attendance_one_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} attended"
 
 
 # --- one-to-one consultations ------------------------------------------------------

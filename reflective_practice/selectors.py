@@ -212,7 +212,7 @@ def feed_events(user, *, now: dt.datetime, request=None) -> list:
                     summary=s.series.title,
                     description=s.change_reason and f"Changed: {s.change_reason}",
                     location=where,
-                    url=site + reverse("reflective:session_detail", args=[s.pk]),
+                    url=site + reverse("reflective_session_detail", args=[s.pk]),
                     cancelled=s.is_cancelled,
                     sequence=s.sequence,
                 )
@@ -227,7 +227,7 @@ def feed_events(user, *, now: dt.datetime, request=None) -> list:
                     ends_at=b.slot.ends_at,
                     summary=f"Consultation with {with_whom.get_full_name()}",
                     location=b.slot.location,
-                    url=site + reverse("reflective:booking_detail", args=[b.pk]),
+                    url=site + reverse("reflective_booking_detail", args=[b.pk]),
                     cancelled=not b.is_active,
                     sequence=1 if not b.is_active else 0,
                 )

@@ -126,7 +126,7 @@ def series_create(
 
 
 def _tell_invitees(session: Session, *, title: str, body: str) -> None:
-    url = reverse("reflective:session_detail", args=[session.pk])
+    url = reverse("reflective_session_detail", args=[session.pk])
     for person in selectors.session_invitees(session):
         notify(person, title=title, body=body, url=url)
 
@@ -469,7 +469,7 @@ def booking_create(*, actor: User, slot: Slot, purpose: str, now: dt.datetime | 
                 locked.practitioner,
                 title=f"New consultation booked for {_local(locked.starts_at)}",
                 body=f"Booked by {actor.get_full_name()}.",
-                url=reverse("reflective:booking_detail", args=[booking.pk]),
+                url=reverse("reflective_booking_detail", args=[booking.pk]),
             )
     except IntegrityError:
         raise SlotTaken(
@@ -514,7 +514,7 @@ def booking_cancel(*, actor: User, booking: Booking, reason: str, now: dt.dateti
             other,
             title=f"Consultation on {_local(booking.slot.starts_at)} cancelled",
             body=f"Cancelled by {actor.get_full_name()}. Reason: {booking.cancel_reason}",
-            url=reverse("reflective:booking_detail", args=[booking.pk]),
+            url=reverse("reflective_booking_detail", args=[booking.pk]),
         )
     return booking
 
