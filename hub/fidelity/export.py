@@ -1,0 +1,258 @@
+"""The pseudonymised evaluation export: one CSV per table, or one XLSX workbook with a
+sheet per table and a data dictionary.
+
+People and teams appear only as keyed hashes (HMAC-SHA256 with a key of its own, not
+the site's SECRET_KEY), so the same person has the same pseudonym in every export and
+nobody can reverse it without the key. No name, email address or free text leaves the
+hub. Rows are read with server-side iteration and written as they come, so memory
+stays flat however many rows there are."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import BooleanField, ExpressionWrapper
+
+from hub import access
+from hub.env import env_str
+from hub.fidelity import selectors
+from hub.models import AccessRefusal, Membership, Pilot, Role
+
+KEY_SETTING = "EVALUATION_PSEUDONYM_KEY"
+CHUNK = 2000
+#: The LA roles of the trial's people (IFT staff and evaluators are not in the data).
+TRIAL_ROLES = [Role.KEYWORKER, Role.PRACTITIONER, Role.LA_LEAD, Role.SENIOR_LEADER]
+#: Treatment surfaces as the access policy names them; anything else is exported as "other".
+SURFACES = {
+    access.RESOURCES,
+    access.FORUM,
+    access.REFLECTIVE,
+    access.CONSULTATIONS,
+    access.CHAMPIONS,
+    access.TRAINING,
+}
+
+
+def pseudonym_key() -> bytes:
+    key = getattr(settings, KEY_SETTING, "") or env_str(KEY_SETTING)
+    if not key:
+        if settings.DEBUG:
+            key = "development-only-evaluation-pseudonym-key"
+        else:
+            raise ImproperlyConfigured(f"{KEY_SETTING} must be set to export evaluation data.")
+    return key.encode()
+
+
+class Pseudonymiser:
+    """Stable keyed codes for people and teams."""
+
+    def __init__(self, key: bytes | None = None):
+        self.key = key if key is not None else pseudonym_key()
+        self._cache: dict[tuple[str, int], str] = {}
+
+    def code(self, kind: str, pk: int | None) -> str:
+        if pk is None:
+            return ""
+        found = self._cache.get((kind, pk))
+        if found is None:
+            digest = hmac.new(self.key, f"{kind}:{pk}".encode(), hashlib.sha256).hexdigest()
+            found = self._cache[(kind, pk)] = f"{kind[0].upper()}-{digest[:12].upper()}"
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+        return found
+
+    def person(self, pk: int | None) -> str:
+        return self.code("person", pk)
+
+    def team(self, pk: int | None) -> str:
+        return self.code("team", pk)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    columns: list[Column]
+    rows: Callable[[Pseudonymiser, Pilot], Iterator[tuple]]
+
+
+def _date(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).date().isoformat() if value else ""
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else ""
+
+
+# --- people -------------------------------------------------------------------
+
+
+def _people_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
+    rows = (
+        Membership.objects.filter(role__in=TRIAL_ROLES, organisation__kind="la")
+        .order_by("organisation__name", "user_id", "role", "started_at")
+        .values_list(
+            "user_id", "organisation__name", "organisation__arm", "team_id", "role", "started_at", "ended_at"
+        )
+    )
+    for user_id, la, arm, team_id, role, started, ended in rows.iterator(chunk_size=CHUNK):
+        yield (p.person(user_id), la, arm, p.team(team_id), role, _date(started), _date(ended))
+
+
+PEOPLE = Table(
+    "people",
+    "People",
+    "One row per role a person holds or held in a local authority of the trial.",
+    [
+        Column("person", "The person's pseudonym (stable across exports)."),
+        Column("la", "The local authority."),
+        Column("arm", "The LA's trial arm: treatment or control."),
+        Column("team", "The pseudonym of the person's keyworker team, if any."),
+        Column("role", "keyworker, practitioner (systemic practitioner), la_lead or senior_leader."),
+        Column("from", "The date the role started (UTC)."),
+        Column("to", "The date the role ended (UTC), empty while it continues."),
+    ],
+    _people_rows,
+)
+
+
+# --- hub engagement per month -------------------------------------------------------
+
+
+def _engagement_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
+    for month in pilot.months():
+        end = selectors.month_end(month)
+        start = end - dt.timedelta(days=30)
+        rows = (
+            selectors.keyworker_memberships_all()
+            .filter(selectors.in_post_at(end))
+            .annotate(active=ExpressionWrapper(selectors.activity_q(start, end), output_field=BooleanField()))
+            .order_by("organisation__name", "user_id")
+            .values_list("user_id", "organisation__name", "active")
+        )
+        for user_id, la, active in rows.iterator(chunk_size=CHUNK):
+            yield (f"{month:%Y-%m}", p.person(user_id), la, "yes" if active else "no")
+
+
+ENGAGEMENT = Table(
+    "engagement",
+    "Hub engagement",
+    "One row per keyworker in post at the end of each pilot month.",
+    [
+        Column("month", "The pilot month (YYYY-MM)."),
+        Column("person", "The keyworker's pseudonym."),
+        Column("la", "The local authority."),
+        Column(
+            "active_last_30_days",
+            "yes if the keyworker used the hub in the 30 days before the month's end "
+            "(signed in and used it, viewed a resource or posted in the forum), else no.",
+        ),
+    ],
+    _engagement_rows,
+)
+
+
+# --- contamination -------------------------------------------------------------------
+
+
+def _contamination_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
+    rows = AccessRefusal.objects.order_by("at", "pk").values_list(
+        "user_id", "organisation__name", "organisation__arm", "what", "at"
+    )
+    for user_id, la, arm, what, at in rows.iterator(chunk_size=CHUNK):
+        yield (p.person(user_id), la, arm, what if what in SURFACES else "other", _when(at))
+
+
+CONTAMINATION = Table(
+    "contamination",
+    "Contamination log",
+    "One row per refusal of treatment content to a control-arm person.",
+    [
+        Column("person", "The pseudonym of the person refused."),
+        Column("la", "Their local authority."),
+        Column("arm", "Their LA's trial arm (control)."),
+        Column("surface", "What they tried to open: the treatment surface's name."),
+        Column("at", "When (UTC, ISO 8601)."),
+    ],
+    _contamination_rows,
+)
+
+
+def tables() -> list[Table]:
+    """The export's tables, for the apps whose data the hub records."""
+    return [PEOPLE, *extra_tables(), ENGAGEMENT, CONTAMINATION]
+
+
+def extra_tables() -> list[Table]:
+    return []
+
+
+def table_named(name: str) -> Table | None:
+    return next((t for t in tables() if t.name == name), None)
+
+
+def dictionary_rows() -> Iterator[tuple]:
+    for table in tables():
+        for column in table.columns:
+            yield (table.name, column.name, column.description)
+
+
+DICTIONARY_HEADER = ("table", "column", "description")
+
+
+# --- writers ---------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(table: Table, pseudonymiser: Pseudonymiser, pilot: Pilot) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow([c.name for c in table.columns])
+    for row in table.rows(pseudonymiser, pilot):
+        yield writer.writerow(row)
+
+
+def dictionary_csv_lines() -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(DICTIONARY_HEADER)
+    for row in dictionary_rows():
+        yield writer.writerow(row)
+
+
+def workbook_file(pseudonymiser: Pseudonymiser, pilot: Pilot):
+    """Every table as a sheet of one workbook, written row by row to a temporary file
+    (openpyxl's write-only mode), returned open at its start."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Data dictionary")
+    sheet.append(list(DICTIONARY_HEADER))
+    for row in dictionary_rows():
+        sheet.append(list(row))
+    for table in tables():
+        sheet = book.create_sheet(table.title[:31])
+        sheet.append([c.name for c in table.columns])
+        for row in table.rows(pseudonymiser, pilot):
+            sheet.append(list(row))
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    book.save(out)
+    out.seek(0)
+    return out

@@ -1,0 +1,485 @@
+"""Reads of the fidelity dashboard, the LA drill-down and the trends.
+
+Every figure is computed for a list of LAs and a list of months at once, with one
+aggregate query per indicator (conditional counts, one column per month), so the
+number of queries does not grow with the number of LAs or months. The other apps'
+models are looked up lazily: an app whose data is not recorded yet shows its
+indicators as "not yet recorded" rather than as a guess."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from hub.fidelity.indicators import BY_KEY, INDICATORS, Indicator
+from hub.fidelity.models import Status, Threshold
+from hub.models import AccessRefusal, Arm, Membership, Organisation, OrganisationKind, Pilot, Role, Team
+
+NOT_RECORDED = "Not yet recorded"
+
+
+def model_or_none(app_label: str, name: str):
+    """Another app's model, if that app has recorded it yet."""
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Months
+# ---------------------------------------------------------------------------
+
+
+def month_start(month: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(month.year, month.month, 1))
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.datetime:
+    """The first instant after the month (local time)."""
+    return month_start(next_month(month))
+
+
+def pilot_months(pilot: Pilot, until: dt.date | None = None) -> list[dt.date]:
+    return pilot.months(until=until)
+
+
+def default_month(pilot: Pilot, today: dt.date | None = None) -> dt.date:
+    """The current pilot month, or the last one after the pilot, or the first before it."""
+    today = today or timezone.localdate()
+    months = pilot.months()
+    if today < pilot.starts_on:
+        return months[0]
+    if today > pilot.ends_on:
+        return months[-1]
+    return today.replace(day=1)
+
+
+def parse_month(raw: str | None, pilot: Pilot) -> dt.date | None:
+    """A 'YYYY-MM' month of the pilot, or None if it is not one."""
+    if not raw:
+        return None
+    try:
+        year, month = (int(p) for p in raw.split("-", 1))
+        chosen = dt.date(year, month, 1)
+    except ValueError:
+        return None
+    return chosen if chosen in pilot.months() else None
+
+
+# ---------------------------------------------------------------------------
+# Figures and cells
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None
+    numerator: int | None = None
+    denominator: int | None = None
+    recorded: bool = True
+    text: str = ""
+
+
+UNRECORDED = Figure(None, recorded=False, text=NOT_RECORDED)
+
+
+def _percent(numerator: int, denominator: int) -> Figure:
+    if not denominator:
+        return Figure(None, numerator, denominator, text="No one to count yet")
+    value = round(100 * numerator / denominator, 1)
+    return Figure(value, numerator, denominator, text=f"{value:g}% ({numerator} of {denominator})")
+
+
+@dataclass(frozen=True)
+class Cell:
+    indicator: Indicator
+    figure: Figure
+    status: Status
+    target: str
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+
+def cell_for(indicator: Indicator, figure: Figure, threshold: Threshold) -> Cell:
+    if not figure.recorded:
+        status = Status.NONE
+    elif figure.value is None and figure.denominator == 0:
+        status = Status.NONE
+    else:
+        status = threshold.status_of(figure.value)
+    return Cell(indicator, figure, status, threshold.band_text("green"))
+
+
+def thresholds() -> dict[str, Threshold]:
+    found = {t.indicator: t for t in Threshold.objects.all()}
+    for indicator in INDICATORS:
+        if indicator.key not in found:
+            # Defaults, should the stored row be missing.
+            found[indicator.key] = Threshold(
+                indicator=indicator.key,
+                green_low=indicator.green_low,
+                green_high=indicator.green_high,
+                amber_low=indicator.amber_low,
+                amber_high=indicator.amber_high,
+            )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# The computation context shared by the indicators
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    pilot: Pilot
+    la_ids: list[int]
+    months: list[dt.date]
+    _keyworkers: dict[tuple[int, dt.date], int] | None = field(default=None, repr=False)
+
+    @property
+    def keyworkers(self) -> dict[tuple[int, dt.date], int]:
+        """Keyworkers in post at each month's end, per LA (one query)."""
+        if self._keyworkers is None:
+            self._keyworkers = _per_month_counts(
+                keyworker_memberships(self.la_ids), self.months, lambda month: Q()
+            )
+        return self._keyworkers
+
+
+def keyworker_memberships(la_ids: Iterable[int]) -> QuerySet[Membership]:
+    return Membership.objects.filter(role=Role.KEYWORKER, organisation_id__in=list(la_ids))
+
+
+def keyworker_memberships_all() -> QuerySet[Membership]:
+    return Membership.objects.filter(role=Role.KEYWORKER, organisation__kind=OrganisationKind.LOCAL_AUTHORITY)
+
+
+def in_post_at(end: dt.datetime, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}started_at__lt": end}) & (
+        Q(**{f"{prefix}ended_at__isnull": True}) | Q(**{f"{prefix}ended_at__gte": end})
+    )
+
+
+def _per_month_counts(
+    memberships: QuerySet[Membership], months: list[dt.date], extra: Callable[[dt.date], Q]
+) -> dict[tuple[int, dt.date], int]:
+    """Distinct people of `memberships` in post at each month's end and matching
+    `extra(month)`, per LA: one query with a column per month."""
+    columns = {
+        f"m{i}": Count("user", filter=in_post_at(month_end(month)) & extra(month), distinct=True)
+        for i, month in enumerate(months)
+    }
+    out: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for row in memberships.values("organisation_id").annotate(**columns).order_by():
+        for i, month in enumerate(months):
+            out[(row["organisation_id"], month)] = row[f"m{i}"]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The indicators
+# ---------------------------------------------------------------------------
+
+
+def _practitioner(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+    columns = {
+        f"m{i}": Min("started_at", filter=in_post_at(month_end(month))) for i, month in enumerate(ctx.months)
+    }
+    rows = (
+        Membership.objects.filter(role=Role.PRACTITIONER, organisation_id__in=ctx.la_ids)
+        .values("organisation_id")
+        .annotate(**columns)
+        .order_by()
+    )
+    started: dict[tuple[int, dt.date], dt.datetime | None] = {}
+    for row in rows:
+        for i, month in enumerate(ctx.months):
+            started[(row["organisation_id"], month)] = row[f"m{i}"]
+    out = {}
+    for la_id in ctx.la_ids:
+        for month in ctx.months:
+            since = started.get((la_id, month))
+            if since is None:
+                out[(la_id, month)] = Figure(None, text="No practitioner in post")
+                continue
+            late = max(0, (timezone.localtime(since).date() - ctx.pilot.starts_on).days)
+            text = "Yes, by the pilot's start" if late == 0 else f"Yes, {late} days after the start"
+            out[(la_id, month)] = Figure(late, text=text)
+    return out
+
+
+def activity_q(start: dt.datetime, end: dt.datetime, user_ref: str = "user") -> Q:
+    """A keyworker (reached through `user_ref`) was active in the hub in [start, end):
+    signed in and used it, viewed a resource, or posted in the forum."""
+    q = Q(**{f"{user_ref}__last_active_at__gte": start, f"{user_ref}__last_active_at__lt": end})
+    for exists in activity_sources(start, end, user_ref):
+        q |= Q(exists)
+    return q
+
+
+def _first_field(model, names: tuple[str, ...]) -> str | None:
+    found = {f.name for f in model._meta.get_fields()}
+    return next((n for n in names if n in found), None)
+
+
+#: Records of use of the hub, added here as each app records them:
+#: (app, model, the person field, candidate date fields).
+ACTIVITY_MODELS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = []
+
+
+def activity_sources(start: dt.datetime, end: dt.datetime, user_ref: str = "user") -> list[Exists]:
+    sources = []
+    for app_label, name, people, dates in ACTIVITY_MODELS:
+        model = model_or_none(app_label, name)
+        if model is None:
+            continue
+        person, when = _first_field(model, people), _first_field(model, dates)
+        if person is None or when is None:
+            continue
+        rows = model.objects.filter(**{person: OuterRef(user_ref), f"{when}__gte": start, f"{when}__lt": end})
+        sources.append(Exists(rows))
+    return sources
+
+
+def _engagement(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+    def active(month: dt.date) -> Q:
+        end = month_end(month)
+        return activity_q(end - dt.timedelta(days=30), end)
+
+    counts = _per_month_counts(keyworker_memberships(ctx.la_ids), ctx.months, active)
+    return {
+        (la_id, month): _percent(counts.get((la_id, month), 0), ctx.keyworkers.get((la_id, month), 0))
+        for la_id in ctx.la_ids
+        for month in ctx.months
+    }
+
+
+def _not_recorded(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+    return {(la_id, month): UNRECORDED for la_id in ctx.la_ids for month in ctx.months}
+
+
+#: indicator key -> how it is computed for many LAs and months at once.
+COMPUTE: dict[str, Callable[[Context], dict[tuple[int, dt.date], Figure]]] = {
+    "practitioner": _practitioner,
+    "engagement": _engagement,
+}
+
+#: The indicators shown per treatment LA (contamination is per control LA, shown apart).
+LA_INDICATORS = [i for i in INDICATORS if i.key != "contamination"]
+
+
+def figures(ctx: Context) -> dict[str, dict[tuple[int, dt.date], Figure]]:
+    return {i.key: COMPUTE.get(i.key, _not_recorded)(ctx) for i in LA_INDICATORS}
+
+
+# ---------------------------------------------------------------------------
+# Contamination: refusals to control-arm people
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contamination:
+    month: dt.date
+    total: int
+    per_la: list[tuple[Organisation, int]]
+    cell: Cell
+
+
+def contamination(month: dt.date, threshold: Threshold | None = None) -> Contamination:
+    """Refusals of treatment content to control-arm people in the month, for the whole
+    trial and per control LA (one query)."""
+    start, end = month_start(month), month_end(month)
+    las = list(
+        Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY, arm=Arm.CONTROL)
+        .annotate(refusal_count=Count("refusals", filter=Q(refusals__at__gte=start, refusals__at__lt=end)))
+        .order_by("name")
+    )
+    total = sum(la.refusal_count for la in las)
+    indicator = BY_KEY["contamination"]
+    threshold = threshold or thresholds()["contamination"]
+    figure = Figure(total, text=f"{total} refusal{'' if total == 1 else 's'}")
+    return Contamination(
+        month, total, [(la, la.refusal_count) for la in las], cell_for(indicator, figure, threshold)
+    )
+
+
+def contamination_refusals(month: dt.date) -> QuerySet[AccessRefusal]:
+    return (
+        AccessRefusal.objects.filter(at__gte=month_start(month), at__lt=month_end(month))
+        .select_related("organisation")
+        .order_by("-at")
+    )
+
+
+# ---------------------------------------------------------------------------
+# The dashboard
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    la: Organisation
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Attention:
+    la: Organisation
+    cell: Cell
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    pilot: Pilot
+    month: dt.date
+    months: list[dt.date]
+    indicators: list[Indicator]
+    rows: list[Row]
+    attention: list[Attention]
+    contamination: Contamination
+    counts: dict[str, int]
+
+
+def treatment_las(only: Organisation | None = None) -> list[Organisation]:
+    qs = Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY, arm=Arm.TREATMENT)
+    if only is not None:
+        qs = qs.filter(pk=only.pk)
+    return list(qs.order_by("name"))
+
+
+def fidelity_dashboard(*, month: dt.date, pilot: Pilot, las: list[Organisation]) -> Dashboard:
+    """Every indicator for each LA in the month, and what turned red since last month."""
+    previous = pilot.months(until=month)[-2:-1]
+    ctx = Context(pilot=pilot, la_ids=[la.pk for la in las], months=[*previous, month])
+    bounds = thresholds()
+    values = figures(ctx)
+    rows, attention = [], []
+    counts = {s.value: 0 for s in Status}
+    for la in las:
+        cells = []
+        for indicator in LA_INDICATORS:
+            cell = cell_for(indicator, values[indicator.key][(la.pk, month)], bounds[indicator.key])
+            cells.append(cell)
+            counts[cell.status] += 1
+            if cell.status == Status.RED:
+                before = (
+                    cell_for(indicator, values[indicator.key][(la.pk, previous[0])], bounds[indicator.key])
+                    if previous
+                    else None
+                )
+                if before is None or before.status != Status.RED:
+                    attention.append(Attention(la, cell))
+        rows.append(Row(la, cells))
+    return Dashboard(
+        pilot=pilot,
+        month=month,
+        months=pilot.months(),
+        indicators=LA_INDICATORS,
+        rows=rows,
+        attention=attention,
+        contamination=contamination(month, bounds["contamination"]),
+        counts=counts,
+    )
+
+
+# ---------------------------------------------------------------------------
+# The drill-down into one LA
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trend:
+    indicator: Indicator
+    points: list[tuple[dt.date, Cell]]
+    threshold: Threshold
+
+
+@dataclass(frozen=True)
+class KeyworkerLine:
+    pseudonym: str
+    name: str
+    team: str
+    last_active_at: dt.datetime | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    team: Team
+    keyworkers: int
+
+
+@dataclass(frozen=True)
+class LaDetail:
+    la: Organisation
+    month: dt.date
+    months: list[dt.date]
+    cells: list[Cell]
+    trends: list[Trend]
+    teams: list[TeamLine]
+    keyworkers: list[KeyworkerLine]
+    contamination: Contamination
+    sections: dict = field(default_factory=dict)
+
+
+def fidelity_for(la: Organisation, month: dt.date, pilot: Pilot) -> LaDetail:
+    """One LA in the month: its indicators, their trend over the pilot so far, its
+    teams and keyworkers."""
+    months = pilot.months(until=month)
+    ctx = Context(pilot=pilot, la_ids=[la.pk], months=months)
+    bounds = thresholds()
+    values = figures(ctx)
+    trends, cells = [], []
+    for indicator in LA_INDICATORS:
+        points = [
+            (m, cell_for(indicator, values[indicator.key][(la.pk, m)], bounds[indicator.key])) for m in months
+        ]
+        trends.append(Trend(indicator, points, bounds[indicator.key]))
+        cells.append(points[-1][1])
+    end = month_end(month)
+    start = end - dt.timedelta(days=30)
+    memberships = list(
+        keyworker_memberships([la.pk])
+        .filter(in_post_at(end))
+        .select_related("user", "team")
+        .annotate(active=ExpressionWrapper(activity_q(start, end), output_field=BooleanField()))
+        .order_by("team__name", "user__full_name")
+    )
+    keyworkers = [
+        KeyworkerLine(
+            pseudonym=m.user.pseudonym,
+            name=m.user.get_full_name(),
+            team=m.team.name if m.team else "No team",
+            last_active_at=m.user.last_active_at,
+            active=bool(m.active),
+        )
+        for m in memberships
+    ]
+    per_team: dict[int | None, int] = defaultdict(int)
+    for m in memberships:
+        per_team[m.team_id] += 1
+    teams = [TeamLine(t, per_team.get(t.pk, 0)) for t in la.teams.order_by("name")]
+    return LaDetail(
+        la=la,
+        month=month,
+        months=pilot.months(),
+        cells=cells,
+        trends=trends,
+        teams=teams,
+        keyworkers=keyworkers,
+        contamination=contamination(month, bounds["contamination"]),
+    )
