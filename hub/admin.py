@@ -80,6 +80,10 @@ class InvitationAdmin(admin.ModelAdmin):
     exclude = ["token_hash"]
     readonly_fields = ["accepted_at", "accepted_by"]
 
+    def has_add_permission(self, request):
+        # Invitations are sent from the People pages, which email the single-use link.
+        return False
+
 
 @admin.register(AccessRefusal)
 class AccessRefusalAdmin(admin.ModelAdmin):

@@ -166,6 +166,8 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "account_login"
+# The Wagtail admin signs in through the hub's sign-in too (rate-limited, two-factor).
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
@@ -217,8 +219,26 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Wagtail
 WAGTAIL_SITE_NAME = "Systemic Practice Hub"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# The database backend uses PostgreSQL full-text search on PostgreSQL, SQLite FTS5 otherwise.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS = []  # no third-party players
+WAGTAIL_MODERATION_ENABLED = True
+WAGTAIL_WORKFLOW_ENABLED = True
+# Documents are served by Wagtail's view, which asks hub/access.py (resources/wagtail_hooks.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "resources.forms.DocumentForm"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "odt", "png", "jpg", "jpeg", "mp4"]
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+RESOURCES_UPLOAD_MAX_MB = env_int("RESOURCES_UPLOAD_MAX_MB", 50)
+WAGTAILDOCS_MAX_UPLOAD_SIZE = RESOURCES_UPLOAD_MAX_MB * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["png", "jpg", "jpeg"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = RESOURCES_UPLOAD_MAX_MB * 1024 * 1024
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {
+        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        "OPTIONS": {"features": ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]},
+    }
+}
 
 # Security: secure by default when DEBUG is off; SSL redirect is configurable for a proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
