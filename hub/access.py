@@ -233,6 +233,10 @@ def can_view_audit_log(user) -> bool:
     return is_hub_admin(user)
 
 
+def can_anonymise_people(user) -> bool:
+    return is_hub_admin(user)
+
+
 # ---------------------------------------------------------------------------
 # View helpers: every hub view states its rule with one of these.
 # ---------------------------------------------------------------------------
@@ -595,13 +599,10 @@ def may_change_session(user, *, pk: int, request: HttpRequest | None = None, **_
 
 def can_book_slot(user, slot) -> bool:
     """A keyworker books only with the practitioner of their own LA."""
+    if not can_view_treatment_content(user, what=CONSULTATIONS):
+        return False
     la = home_la(user)
-    return (
-        is_keyworker(user)
-        and la is not None
-        and la.pk == slot.organisation_id
-        and can_view_treatment_content(user, what=CONSULTATIONS)
-    )
+    return is_keyworker(user) and la is not None and la.pk == slot.organisation_id
 
 
 @url_rule

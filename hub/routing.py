@@ -1,5 +1,10 @@
 """Websocket routes. Each app adds its consumers here."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-websocket_urlpatterns: list = []
+from hub.forum.consumers import ForumConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/forum/boards/<int:board_id>/", ForumConsumer.as_asgi()),
+    path("ws/forum/threads/<int:thread_id>/", ForumConsumer.as_asgi()),
+]

@@ -1,0 +1,189 @@
+"""Reads of the forum: what a person may see, with a flat number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from hub import access
+from hub.forum.models import Board, Follow, Post, Presence, ReadMarker, Report, Thread
+from hub.models import Membership, User
+
+
+def readable_boards(user) -> list[Board]:
+    """The boards this person may read (the forum rule itself is checked by the view)."""
+    boards = Board.objects.select_related("organisation").annotate(thread_count=Count("threads"))
+    return [b for b in boards if access.can_read_forum_board(user, b, record=False)]
+
+
+def readable_board_ids(user) -> list[int]:
+    return [b.pk for b in Board.objects.all() if access.can_read_forum_board(user, b, record=False)]
+
+
+def threads_for_board(*, board: Board, user) -> QuerySet[Thread]:
+    """Pinned first, then the most recently active, each with the person's read marker."""
+    marker = ReadMarker.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_post_id")[:1]
+    return (
+        Thread.objects.filter(board=board)
+        .select_related("author")
+        .annotate(
+            read_upto=Subquery(marker),
+            following=Exists(Follow.objects.filter(user=user, thread=OuterRef("pk"))),
+        )
+        .order_by("-is_pinned", "-last_post_at", "-pk")
+    )
+
+
+def threads_after(*, board: Board, after: int) -> list[dict]:
+    """Threads with activity after post `after`: what a board page missed while offline."""
+    return [
+        {
+            "id": t.pk,
+            "title": t.title,
+            "url": t.get_absolute_url(),
+            "post_count": t.post_count,
+            "last_post_id": t.last_post_id,
+        }
+        for t in Thread.objects.filter(board=board, last_post_id__gt=after).order_by("last_post_id")[:200]
+    ]
+
+
+def is_unread(thread: Thread) -> bool:
+    return thread.read_upto is None or thread.last_post_id > thread.read_upto
+
+
+def posts_for_thread(*, thread: Thread, user) -> QuerySet[Post]:
+    """The thread's posts in order. Hidden posts are left out, except for moderators."""
+    qs = Post.objects.filter(thread=thread).select_related("author", "quote_of__author").order_by("pk")
+    if not access.can_moderate_forum(user):
+        qs = qs.filter(hidden_at__isnull=True)
+    return qs
+
+
+def posts_after(*, thread: Thread, user, after: int, limit: int = 500) -> list[Post]:
+    """Every visible post after post `after`: what a page missed while disconnected."""
+    return list(posts_for_thread(thread=thread, user=user).filter(pk__gt=after)[:limit])
+
+
+def read_upto(*, user, thread: Thread) -> int:
+    return (
+        ReadMarker.objects.filter(user=user, thread=thread)
+        .values_list("last_read_post_id", flat=True)
+        .first()
+        or 0
+    )
+
+
+def is_following(*, user, thread: Thread | None = None, board: Board | None = None) -> bool:
+    return Follow.objects.filter(user=user, **({"thread": thread} if thread else {"board": board})).exists()
+
+
+def post_json(post: Post) -> dict:
+    """One post as the page's script needs it; its HTML was cleaned when stored."""
+    removed = post.removed_at is not None
+    return {
+        "id": post.pk,
+        "thread_id": post.thread_id,
+        "author_id": post.author_id,
+        "author": post.author.get_full_name(),
+        "html": "" if removed else post.html,
+        "created_at": post.created_at.isoformat(),
+        "when": timezone.localtime(post.created_at).strftime("%-d %b %Y, %H:%M"),
+        "edited": post.edited_at is not None,
+        "removed": removed,
+        "quote": (
+            {"author": post.quote_of.author.get_full_name(), "html": post.quote_of.html}
+            if post.quote_of_id and post.quote_of.hidden_at is None and post.quote_of.removed_at is None
+            else None
+        ),
+    }
+
+
+def search(*, user, query: str, limit: int = 50) -> list[Post]:
+    """Posts and thread titles matching `query` in boards the person may read."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    qs = Post.objects.filter(
+        thread__board_id__in=readable_board_ids(user), hidden_at__isnull=True, removed_at__isnull=True
+    ).select_related("thread__board", "author")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("thread__title", weight="A", config="english") + SearchVector(
+            "body", weight="B", config="english"
+        )
+        sq = SearchQuery(query, search_type="websearch", config="english")
+        qs = qs.annotate(rank=SearchRank(vector, sq)).filter(rank__gt=0).order_by("-rank", "-pk")
+    else:
+        qs = qs.filter(Q(body__icontains=query) | Q(thread__title__icontains=query)).order_by("-pk")
+    return list(qs[:limit])
+
+
+def mention_candidates(*, board: Board, query: str, limit: int = 10) -> list[dict]:
+    """People whose name starts with (or contains) `query` and who can read the board."""
+    query = (query or "").strip()
+    if len(query) < 1:
+        return []
+    ids = (
+        Membership.objects.active()
+        .filter(user__is_active=True, user__full_name__icontains=query)
+        .values_list("user_id", flat=True)
+        .distinct()[: limit * 4]
+    )
+    out = []
+    for person in User.objects.filter(pk__in=list(ids)).order_by("full_name"):
+        if access.can_read_forum_board(person, board, record=False):
+            out.append({"id": person.pk, "name": person.get_full_name()})
+        if len(out) >= limit:
+            break
+    return out
+
+
+def open_reports() -> QuerySet[Report]:
+    return (
+        Report.objects.filter(resolved_at__isnull=True)
+        .select_related("post__author", "post__thread__board", "reporter")
+        .order_by("created_at")
+    )
+
+
+def moderation_log():
+    from hub.forum.models import ModerationAction
+
+    return ModerationAction.objects.select_related("actor", "post__thread", "thread").order_by("-at", "-pk")
+
+
+def presence_count(group: str) -> int:
+    from hub.forum.services import PRESENCE_TTL
+
+    return (
+        Presence.objects.filter(group=group, seen_at__gte=timezone.now() - PRESENCE_TTL)
+        .values("user")
+        .distinct()
+        .count()
+    )
+
+
+def digest_posts_for(user, *, since: dt.datetime, until: dt.datetime) -> list[Post]:
+    """New visible posts, by others, in threads or boards the person follows."""
+    follows = Follow.objects.filter(user=user)
+    thread_ids = [f.thread_id for f in follows if f.thread_id]
+    board_ids = [f.board_id for f in follows if f.board_id]
+    readable = set(readable_board_ids(user))
+    return list(
+        Post.objects.filter(Q(thread_id__in=thread_ids) | Q(thread__board_id__in=board_ids))
+        .filter(created_at__gt=since, created_at__lte=until, hidden_at__isnull=True, removed_at__isnull=True)
+        .filter(thread__board_id__in=readable)
+        .exclude(author=user)
+        .select_related("thread__board", "author")
+        .order_by("pk")
+    )
+
+
+def ago(when: dt.datetime) -> str:
+    return timesince(when).split(",")[0] + " ago"
