@@ -301,14 +301,6 @@ ALL_AUDIENCES = frozenset(
 )
 
 
-def is_champion(user) -> bool:
-    """Is this person an approved systemic champion?
-
-    The champions app decides who is a champion (nominations, the 10–20% rule) and
-    fills this in; until it does, nobody is a champion."""
-    return False
-
-
 def can_open_library(user, *, request: HttpRequest | None = None, **_kwargs) -> bool:
     """May this person open the resource library at all (its listing, search, saved list)?
 
@@ -344,7 +336,7 @@ def resource_audiences(user) -> frozenset[str]:
         audiences = {AUDIENCE_TREATMENT, AUDIENCE_EVERYONE}
         if has_role(user, Role.PRACTITIONER):
             audiences |= {AUDIENCE_PRACTITIONERS, AUDIENCE_CHAMPIONS}
-        if is_champion(user):
+        if is_champion(user):  # decided by the champions app (the Champions section below)
             audiences.add(AUDIENCE_CHAMPIONS)
         return frozenset(audiences)
     if la.arm == Arm.CONTROL and current_phase() == Phase.AFTER:
@@ -378,10 +370,6 @@ def refused_for_the_pilot(user) -> bool:
     while the pilot runs? (They get the plain "not during the pilot" page.)"""
     return not is_ift(user) and arm_of(user) == Arm.CONTROL and current_phase() != Phase.AFTER
 
-
-def can_edit_resources(user) -> bool:
-    """Content editors, the delivery lead and hub admins work in the Wagtail admin."""
-    return is_hub_admin(user) or has_role(user, Role.CONTENT_EDITOR, Role.DELIVERY_LEAD)
 
 # ---------------------------------------------------------------------------
 # Training

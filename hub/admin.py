@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from hub.models import (
     AccessRefusal,
     AuditEvent,
+    ErasureRequest,
     Invitation,
     LocalAuthority,
     Membership,
@@ -95,3 +96,9 @@ class AccessRefusalAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "actor", "action", "detail"]
     list_filter = ["action"]
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    list_display = ["email", "requested_at", "resolved_at", "resolution"]
+    readonly_fields = ["user", "email", "reason", "requested_at"]

@@ -90,3 +90,21 @@ class AcceptInvitationForm(forms.Form):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", "The two passwords are different: type the same password twice.")
         return data
+
+
+class ErasureRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you want your data erased? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AnonymiseForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        help_text="For example: erasure request of 3 March, or left the local authority.",
+        error_messages={"required": "Give the reason for anonymising this person."},
+    )

@@ -421,3 +421,23 @@ class UserRoles:
             if m.organisation.is_local_authority:
                 seen.setdefault(m.organisation_id, m.organisation)
         return list(seen.values())
+
+
+class ErasureRequest(models.Model):
+    """A person's request that the hub erase their personal data (UK GDPR article 17)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    email = models.EmailField()
+    reason = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Erasure request from {self.email}"

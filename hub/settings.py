@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hub.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -268,3 +269,5 @@ LOGGING = {
 # The hub's own settings
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 CONSULTATION_CANCEL_CUTOFF_HOURS = env_int("CONSULTATION_CANCEL_CUTOFF_HOURS", 24)
+# How long after the pilot's end personal data is kept before `apply_retention` anonymises it.
+RETENTION_DAYS_AFTER_PILOT = env_int("RETENTION_DAYS_AFTER_PILOT", 730)

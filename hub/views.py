@@ -257,3 +257,66 @@ def audit_log(request):
 
     page = Paginator(AuditEvent.objects.select_related("actor"), 50).get_page(request.GET.get("page"))
     return render(request, "hub/audit_log.html", {"page": page})
+
+
+# --- information pages and privacy ----------------------------------------------
+
+
+@access.require(access.anyone)
+def accessibility_statement(request):
+    return render(request, "hub/accessibility.html")
+
+
+@access.require(access.anyone)
+def privacy_notice(request):
+    from django.conf import settings
+
+    return render(request, "hub/privacy.html", {"retention_days": settings.RETENTION_DAYS_AFTER_PILOT})
+
+
+@access.require(access.signed_in)
+def my_data(request):
+    from hub import privacy
+    from hub.forms import ErasureRequestForm
+
+    form = ErasureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        privacy.erasure_request_create(user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, "Your request was sent to the hub admin, who will reply by email within one month."
+        )
+        return redirect("my_data")
+    return render(request, "hub/my_data.html", {"form": form})
+
+
+@access.require(access.signed_in)
+def my_data_download(request):
+    import json
+
+    from django.http import HttpResponse
+
+    from hub import privacy
+
+    body = json.dumps(privacy.personal_data(request.user), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-hub-data.json"'
+    return response
+
+
+@access.require(access.can_anonymise_people)
+def person_anonymise(request, pk: int):
+    from hub import privacy
+    from hub.forms import AnonymiseForm
+    from hub.models import User
+
+    person = get_object_or_404(User, pk=pk)
+    form = AnonymiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.person_anonymise(actor=request.user, person=person, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"The person is now known only as {person.full_name}.")
+            return redirect("audit_log")
+    return render(request, "hub/person_anonymise.html", {"person": person, "form": form})

@@ -1,0 +1,158 @@
+"""The hub's privacy duties: a person's own data, erasure requests, anonymisation
+and retention. Each app may add its part with a module `<app>/privacy.py` holding
+`export_for(user) -> dict` and `anonymise(user) -> None`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from hub.models import AccessRefusal, AuditEvent, ErasureRequest, Invitation, Membership, Pilot, Role, User
+from hub.services import audit
+
+APP_PRIVACY = [
+    "training",
+    "champions",
+    "resources",
+    "reflective_practice",
+    "hub.forum",
+    "hub.recruitment",
+]
+
+
+def _app_modules():
+    for name in APP_PRIVACY:
+        try:
+            yield name, importlib.import_module(f"{name}.privacy")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{name}.privacy":
+                raise
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data(user: User) -> dict:
+    """Everything the hub holds about a person, as plain data for a JSON download."""
+    from hub.notifications.models import Notification
+
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "last_active_at": _iso(user.last_active_at),
+        },
+        "memberships": [
+            {
+                "organisation": m.organisation.name,
+                "role": m.get_role_display(),
+                "team": m.team.name if m.team else None,
+                "started_at": _iso(m.started_at),
+                "ended_at": _iso(m.ended_at),
+            }
+            for m in Membership.objects.filter(user=user).select_related("organisation", "team")
+        ],
+        "notifications": [
+            {"title": n.title, "body": n.body, "created_at": _iso(n.created_at), "read_at": _iso(n.read_at)}
+            for n in Notification.objects.filter(user=user)
+        ],
+        "activity_log": [
+            {"action": e.action, "detail": e.detail, "at": _iso(e.at)}
+            for e in AuditEvent.objects.filter(actor=user)
+        ],
+        "refused_pages": [
+            {"what": r.what, "at": _iso(r.at)} for r in AccessRefusal.objects.filter(user=user)
+        ],
+    }
+    for name, module in _app_modules():
+        if hasattr(module, "export_for"):
+            data[name.split(".")[-1]] = module.export_for(user)
+    return data
+
+
+def erasure_request_create(*, user: User, reason: str) -> ErasureRequest:
+    from hub.notifications.services import notify
+
+    with transaction.atomic():
+        request = ErasureRequest.objects.create(user=user, email=user.email, reason=reason.strip()[:2000])
+        audit(actor=user, action="privacy.erasure_request", detail=user.email)
+        for admin in User.objects.filter(
+            memberships__role=Role.HUB_ADMIN, memberships__ended_at__isnull=True
+        ).distinct():
+            notify(
+                admin,
+                title="A person asked for their data to be erased",
+                body=f"{user.email} asked for erasure. Reason given: {request.reason or 'none'}",
+                url="/django-admin/hub/erasurerequest/",
+            )
+    return request
+
+
+def person_anonymise(*, actor: User | None, person: User, reason: str) -> User:
+    """Replace a person's name and email with their pseudonym and stop them signing in.
+    Their pseudonymous research records (roles, attendance, sessions) stay, as the data
+    sharing agreement allows; each app removes free text it holds about them."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for anonymising this person."})
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    with transaction.atomic():
+        pseudonym = person.pseudonym
+        person.full_name = pseudonym
+        person.email = f"{pseudonym.lower()}@anonymised.invalid"
+        person.password = make_password(None)
+        person.is_active = False
+        person.save(update_fields=["full_name", "email", "password", "is_active"])
+        EmailAddress.objects.filter(user=person).delete()
+        Authenticator.objects.filter(user=person).delete()
+        Invitation.objects.filter(accepted_by=person).update(email=person.email, full_name=pseudonym)
+        for _name, module in _app_modules():
+            if hasattr(module, "anonymise"):
+                module.anonymise(person)
+        ErasureRequest.objects.filter(user=person, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=actor, resolution=reason[:300], email=person.email
+        )
+        audit(actor=actor, action="privacy.anonymise", detail=f"{pseudonym}: {reason}")
+    return person
+
+
+def retention_cutoff(pilot: Pilot | None = None) -> dt.date:
+    pilot = pilot or Pilot.current()
+    return pilot.ends_on + dt.timedelta(days=settings.RETENTION_DAYS_AFTER_PILOT)
+
+
+def retention_apply(*, today: dt.date | None = None) -> int:
+    """Once the retention period after the pilot's end has passed, anonymise everyone
+    but IFT and evaluation staff. Returns how many people were anonymised."""
+    today = today or timezone.localdate()
+    if today <= retention_cutoff():
+        return 0
+    keep = {
+        Role.TUTOR,
+        Role.DELIVERY_LEAD,
+        Role.CONTENT_EDITOR,
+        Role.HUB_ADMIN,
+        Role.EVALUATOR,
+        Role.ASSESSOR,
+    }
+    people = (
+        User.objects.filter(is_active=True)
+        .exclude(memberships__role__in=keep, memberships__ended_at__isnull=True)
+        .exclude(email__endswith="@anonymised.invalid")
+    )
+    count = 0
+    for person in people:
+        person_anonymise(actor=None, person=person, reason="retention period after the pilot ended")
+        count += 1
+    return count
