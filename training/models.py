@@ -204,6 +204,9 @@ class AttendanceChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.previous_status or 'no mark'} → {self.new_status} at {self.changed_at:%Y-%m-%d %H:%M}"
+
 
 def new_certificate_number() -> str:
     return "SPH-" + secrets.token_hex(5).upper()

@@ -201,7 +201,17 @@ class CompletionRow:
     marks: dict[int, str] = field(default_factory=dict)
     attended: int = 0
     complete: bool = False
-    removed_reason: str = ""
+    enrolment_pk: int | None = None
+
+    @property
+    def cells(self) -> list[tuple[int, str, str]]:
+        """(day number, status, label) for each day of the course, blank when unmarked."""
+        labels = dict(Status.choices)
+        return [
+            (n, self.marks.get(n, ""), labels.get(self.marks.get(n, ""), "")) for n in range(1, self.days + 1)
+        ]
+
+    days: int = 0
 
 
 def cohort_completion(cohort: Cohort) -> list[CompletionRow]:
@@ -209,7 +219,10 @@ def cohort_completion(cohort: Cohort) -> list[CompletionRow]:
     them (counting catch-ups and marks in other cohorts of the course). Three queries."""
     course = cohort.course
     counted = counted_statuses(course)
-    rows = {e.user_id: CompletionRow(user=e.user) for e in active_enrolments(cohort)}
+    rows = {
+        e.user_id: CompletionRow(user=e.user, enrolment_pk=e.pk, days=course.days)
+        for e in active_enrolments(cohort)
+    }
     own_marks = Attendance.objects.filter(day__cohort=cohort, user_id__in=rows).values_list(
         "user_id", "day__number", "status"
     )
