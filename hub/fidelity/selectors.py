@@ -268,6 +268,178 @@ def _engagement(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
     }
 
 
+def _last_day(month: dt.date) -> dt.date:
+    """The month's last day, or today while the month is still running."""
+    return min(next_month(month) - dt.timedelta(days=1), timezone.localdate())
+
+
+# --- training (the training app's selectors) -------------------------------------
+
+
+def _cpd_completion(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+    from training import selectors as training
+
+    out = {}
+    for month in ctx.months:
+        rows = training.cpd_completion_by_la(_last_day(month))
+        for la_id in ctx.la_ids:
+            row = rows.get(la_id, {"completed": 0, "people": 0})
+            out[(la_id, month)] = _percent(row["completed"], row["people"])
+    return out
+
+
+def _course_attendance(course_code: str) -> Callable[[Context], dict[tuple[int, dt.date], Figure]]:
+    def compute(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+        from training import selectors as training
+
+        out = {}
+        for month in ctx.months:
+            rows = training.attendance_counts(course_code, _last_day(month), la_ids=ctx.la_ids)
+            for la_id in ctx.la_ids:
+                row = rows.get(la_id, {"attended": 0, "scheduled": 0})
+                figure = _percent(row["attended"], row["scheduled"])
+                if not row["scheduled"]:
+                    figure = Figure(None, 0, 0, text="No days held yet")
+                out[(la_id, month)] = figure
+        return out
+
+    return compute
+
+
+def _leaders_day(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+    from training import selectors as training
+
+    out = {}
+    for month in ctx.months:
+        rows = training.leaders_day_attendance(_last_day(month))
+        for la_id in ctx.la_ids:
+            n = rows.get(la_id, 0)
+            out[(la_id, month)] = Figure(n, n, text=f"{n} attended")
+    return out
+
+
+# --- reflective practice and consultations --------------------------------------------
+
+
+def _reflective_sessions(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+    """Team-months with a session held, out of team-months of the pilot so far."""
+    from reflective_practice import selectors as reflective
+
+    months = ctx.pilot.months(until=max(ctx.months))
+    held = reflective.sessions_held_by_team_month(months=months, organisation_ids=ctx.la_ids)
+    team_la = dict(Team.objects.filter(organisation_id__in=ctx.la_ids).values_list("pk", "organisation_id"))
+    out = {}
+    for month in ctx.months:
+        so_far = [m for m in months if m <= month]
+        for la_id in ctx.la_ids:
+            teams = [t for t, la in team_la.items() if la == la_id]
+            done = sum(1 for t in teams for m in so_far if held.get(t, {}).get(m))
+            out[(la_id, month)] = _percent(done, len(teams) * len(so_far))
+    return out
+
+
+def _held_sessions_q(prefix: str) -> Q:
+    from reflective_practice.models import SessionStatus
+
+    return Q(**{f"{prefix}status": SessionStatus.SCHEDULED, f"{prefix}attendance_marked_at__isnull": False})
+
+
+def _reflective_attendance(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+    """Keyworker attendances at the sessions held in the month, out of keyworker invitations
+    (the keyworkers of the teams each session's series invites). Two queries."""
+    from reflective_practice.models import Attendance as SessionAttendance
+
+    sess = "team__session_series__sessions__"
+    invited = (
+        keyworker_memberships(ctx.la_ids)
+        .filter(ended_at__isnull=True)
+        .filter(_held_sessions_q(sess))
+        .values("organisation_id")
+        .annotate(
+            **{
+                f"m{i}": Count(
+                    "team__session_series__sessions",
+                    filter=Q(
+                        **{f"{sess}starts_at__gte": month_start(m), f"{sess}starts_at__lt": month_end(m)}
+                    ),
+                )
+                for i, m in enumerate(ctx.months)
+            }
+        )
+        .order_by()
+    )
+    keyworker = Membership.objects.filter(
+        role=Role.KEYWORKER,
+        ended_at__isnull=True,
+        user=OuterRef("user"),
+        organisation=OuterRef("session__series__organisation"),
+    )
+    attended = (
+        SessionAttendance.objects.filter(session__series__organisation_id__in=ctx.la_ids)
+        .filter(_held_sessions_q("session__"))
+        .filter(Exists(keyworker))
+        .values("session__series__organisation_id")
+        .annotate(
+            **{
+                f"m{i}": Count(
+                    "pk",
+                    filter=Q(session__starts_at__gte=month_start(m), session__starts_at__lt=month_end(m)),
+                )
+                for i, m in enumerate(ctx.months)
+            }
+        )
+        .order_by()
+    )
+    invites = {(r["organisation_id"], m): r[f"m{i}"] for r in invited for i, m in enumerate(ctx.months)}
+    present = {
+        (r["session__series__organisation_id"], m): r[f"m{i}"]
+        for r in attended
+        for i, m in enumerate(ctx.months)
+    }
+    out = {}
+    for la_id in ctx.la_ids:
+        for month in ctx.months:
+            n, d = present.get((la_id, month), 0), invites.get((la_id, month), 0)
+            out[(la_id, month)] = _percent(n, d) if d else Figure(None, 0, 0, text="No sessions held")
+    return out
+
+
+def quarter_start(month: dt.date) -> dt.datetime:
+    """The start of the three months ending with `month`."""
+    first = month.replace(day=1)
+    for _ in range(2):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return month_start(first)
+
+
+def consulted_q(start: dt.datetime, end: dt.datetime, user_ref: str = "user") -> Q:
+    from reflective_practice.models import Booking, BookingStatus
+
+    return Q(
+        Exists(
+            Booking.objects.filter(
+                keyworker=OuterRef(user_ref),
+                status=BookingStatus.HELD,
+                slot__starts_at__gte=start,
+                slot__starts_at__lt=end,
+            )
+        )
+    )
+
+
+def _consultations(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+    counts = _per_month_counts(
+        keyworker_memberships(ctx.la_ids),
+        ctx.months,
+        lambda month: consulted_q(quarter_start(month), month_end(month)),
+    )
+    return {
+        (la_id, month): _percent(counts.get((la_id, month), 0), ctx.keyworkers.get((la_id, month), 0))
+        for la_id in ctx.la_ids
+        for month in ctx.months
+    }
+
+
 def _not_recorded(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
     return {(la_id, month): UNRECORDED for la_id in ctx.la_ids for month in ctx.months}
 
@@ -275,6 +447,13 @@ def _not_recorded(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
 #: indicator key -> how it is computed for many LAs and months at once.
 COMPUTE: dict[str, Callable[[Context], dict[tuple[int, dt.date], Figure]]] = {
     "practitioner": _practitioner,
+    "cpd_completion": _cpd_completion,
+    "cpd_attendance": _course_attendance("cpd5"),
+    "champions_course": _course_attendance("champions"),
+    "leaders_day": _leaders_day,
+    "reflective_sessions": _reflective_sessions,
+    "reflective_attendance": _reflective_attendance,
+    "consultations": _consultations,
     "engagement": _engagement,
 }
 

@@ -1,0 +1,185 @@
+"""The indicators read from the training and reflective-practice apps, built with
+their real services, at the edges of the default bands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hub.fidelity import selectors
+from hub.fidelity.models import Status
+from hub.models import Arm, OrganisationKind, Role
+from reflective_practice import services as reflective
+from tests.factories import make_la, make_org, make_user
+from tests.hub.fidelity.helpers import APRIL, MARCH, at, joined, pilot
+from training import services as training
+from training.models import Course, Status as Mark
+
+pytestmark = pytest.mark.django_db
+
+FEB_MONDAY = dt.date(2025, 2, 3)
+
+
+def _cell(la, key: str, month: dt.date):
+    data = selectors.fidelity_dashboard(month=month, pilot=pilot(), las=[la])
+    return next(c for c in data.rows[0].cells if c.indicator.key == key)
+
+
+def _cpd(la, n: int, first: dt.date = FEB_MONDAY):
+    tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
+    people = [make_user(Role.KEYWORKER, la) for _ in range(n)]
+    for person in people:
+        joined(person, dt.date(2024, 12, 1))
+    cohort = training.cohort_create(
+        actor=tutor, course=Course.objects.get(code="cpd5"), name="CPD", local_authorities=[la]
+    )
+    days = [
+        training.day_schedule(actor=tutor, cohort=cohort, date=first + dt.timedelta(weeks=w))
+        for w in range(5)
+    ]
+    training.enrolment_add_bulk(actor=tutor, cohort=cohort, la=la)
+    return tutor, cohort, days, people
+
+
+def _mark(tutor, day, person, status, **kw):
+    training.attendance_mark(
+        actor=tutor, day=day, user=person, status=status, today=dt.date(2025, 6, 1), **kw
+    )
+
+
+def test_cpd_completion_of_nine_in_ten_is_green_and_a_catch_up_counts():
+    la = make_la(arm=Arm.TREATMENT)
+    tutor, _, days, people = _cpd(la, 10)
+    for person in people[:9]:
+        for n, day in enumerate(days):
+            _mark(tutor, day, person, Mark.CAUGHT_UP if n == 2 else Mark.PRESENT)
+    cell = _cell(la, "cpd_completion", MARCH)
+    assert (cell.figure.numerator, cell.figure.denominator, cell.status) == (9, 10, Status.GREEN)
+
+
+def test_cpd_completion_below_ninety_percent_is_amber_and_an_absence_does_not_count():
+    la = make_la(arm=Arm.TREATMENT)
+    tutor, _, days, people = _cpd(la, 10)
+    for person in people[:8]:
+        for day in days:
+            _mark(tutor, day, person, Mark.PRESENT)
+    for n, day in enumerate(days):
+        _mark(tutor, day, people[8], Mark.ABSENT if n == 4 else Mark.PRESENT)
+    cell = _cell(la, "cpd_completion", MARCH)
+    assert (cell.figure.numerator, cell.status) == (8, Status.AMBER)
+
+
+def test_cpd_attendance_counts_days_held_so_far():
+    la = make_la(arm=Arm.TREATMENT)
+    tutor, _, days, people = _cpd(la, 4)
+    # February holds days 1-4 (3, 10, 17, 24 Feb); day 5 is 3 March.
+    for day in days[:4]:
+        for person in people[:3]:
+            _mark(tutor, day, person, Mark.PRESENT)
+        _mark(tutor, day, people[3], Mark.ABSENT)
+    feb = _cell(la, "cpd_attendance", dt.date(2025, 2, 1))
+    assert (feb.figure.numerator, feb.figure.denominator, feb.status) == (12, 16, Status.AMBER)
+    for person in people:
+        _mark(tutor, days[4], person, Mark.PRESENT)
+    march = _cell(la, "cpd_attendance", MARCH)
+    assert (march.figure.numerator, march.figure.denominator, march.status) == (16, 20, Status.AMBER)
+
+
+def test_leaders_day_is_green_with_one_senior_leader_and_red_with_none():
+    la, other = make_la(arm=Arm.TREATMENT), make_la(arm=Arm.TREATMENT)
+    tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
+    leader = make_user(Role.SENIOR_LEADER, la)
+    make_user(Role.SENIOR_LEADER, other)
+    cohort = training.cohort_create(
+        actor=tutor, course=Course.objects.get(code="leaders"), name="Leaders", local_authorities=[la, other]
+    )
+    day = training.day_schedule(actor=tutor, cohort=cohort, date=dt.date(2025, 3, 12))
+    training.enrolment_add_bulk(actor=tutor, cohort=cohort, users=[leader])
+    _mark(tutor, day, leader, Mark.PRESENT)
+    assert _cell(la, "leaders_day", MARCH).status == Status.GREEN
+    assert _cell(la, "leaders_day", dt.date(2025, 2, 1)).status == Status.RED
+    assert _cell(other, "leaders_day", MARCH).status == Status.RED
+
+
+# --- reflective practice ---------------------------------------------------------------
+
+
+def _series(la, teams, practitioner):
+    return reflective.series_create(
+        actor=practitioner,
+        teams=teams,
+        ordinal=1,
+        weekday=2,
+        start_time=dt.time(10),
+        end_time=dt.time(11, 30),
+        venue="Town hall",
+        first_day=dt.date(2025, 1, 1),
+        last_day=dt.date(2025, 4, 30),
+    )
+
+
+def test_reflective_sessions_count_team_months_with_a_session_held():
+    la = make_la(arm=Arm.TREATMENT, teams=2)
+    practitioner = make_user(Role.PRACTITIONER, la)
+    keyworker = make_user(Role.KEYWORKER, la, team=la.teams.order_by("name").first())
+    north = la.teams.order_by("name").first()
+    series = _series(la, [north], practitioner)
+    sessions = list(series.sessions.order_by("starts_at"))
+    assert len(sessions) == 4  # January to April
+    # Held in January, February and March; April's held but attendance not marked.
+    for session in sessions[:3]:
+        reflective.attendance_mark(
+            actor=practitioner, session=session, attendees=[keyworker], now=at(dt.date(2025, 5, 1))
+        )
+    cell = _cell(la, "reflective_sessions", MARCH)
+    # Two teams over three months: the first team held all three, the second none.
+    assert (cell.figure.numerator, cell.figure.denominator, cell.status) == (3, 6, Status.RED)
+    single = make_la(arm=Arm.TREATMENT, teams=1)
+    p2 = make_user(Role.PRACTITIONER, single)
+    k2 = make_user(Role.KEYWORKER, single)
+    s2 = list(_series(single, list(single.teams.all()), p2).sessions.order_by("starts_at"))
+    for session in s2[:3]:
+        reflective.attendance_mark(actor=p2, session=session, attendees=[k2], now=at(dt.date(2025, 5, 1)))
+    assert _cell(single, "reflective_sessions", MARCH).status == Status.GREEN
+    # April had no session held: 3 of 4 months.
+    april = _cell(single, "reflective_sessions", APRIL)
+    assert (april.figure.numerator, april.figure.denominator, april.status) == (3, 4, Status.RED)
+
+
+def test_reflective_attendance_is_attendances_over_keyworker_invitations():
+    la = make_la(arm=Arm.TREATMENT, teams=1)
+    practitioner = make_user(Role.PRACTITIONER, la)
+    people = [make_user(Role.KEYWORKER, la) for _ in range(5)]
+    sessions = list(_series(la, list(la.teams.all()), practitioner).sessions.order_by("starts_at"))
+    march = next(s for s in sessions if s.starts_at.month == 3)
+    reflective.attendance_mark(
+        actor=practitioner, session=march, attendees=people[:3], now=at(dt.date(2025, 5, 1))
+    )
+    cell = _cell(la, "reflective_attendance", MARCH)
+    assert (cell.figure.numerator, cell.figure.denominator, cell.status) == (3, 5, Status.GREEN)
+    reflective.attendance_mark(
+        actor=practitioner, session=march, attendees=people[:2], now=at(dt.date(2025, 5, 1))
+    )
+    assert _cell(la, "reflective_attendance", MARCH).status == Status.RED
+    assert _cell(la, "reflective_attendance", APRIL).figure.text == "No sessions held"
+
+
+def test_consultations_count_keyworkers_with_one_held_in_the_last_quarter():
+    la = make_la(arm=Arm.TREATMENT, teams=1)
+    practitioner = make_user(Role.PRACTITIONER, la)
+    people = [make_user(Role.KEYWORKER, la) for _ in range(4)]
+    for person in people:
+        joined(person, dt.date(2024, 12, 1))
+    booked_at = at(dt.date(2025, 1, 2))
+    for n, person in enumerate(people[:3]):
+        start = at(dt.date(2025, 1, 20 + n), 10)
+        slot = reflective.slot_create(
+            actor=practitioner, starts_at=start, ends_at=start + dt.timedelta(minutes=45)
+        )
+        booking = reflective.booking_create(actor=person, slot=slot, purpose="A family", now=booked_at)
+        reflective.booking_mark(actor=practitioner, booking=booking, held=n < 2, now=at(dt.date(2025, 2, 1)))
+    march = _cell(la, "consultations", MARCH)  # quarter January-March
+    assert (march.figure.numerator, march.figure.denominator, march.status) == (2, 4, Status.GREEN)
+    april = _cell(la, "consultations", APRIL)  # February-April: January's no longer count
+    assert (april.figure.numerator, april.status) == (0, Status.RED)
