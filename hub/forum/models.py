@@ -48,12 +48,12 @@ class Board(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("forum_board", kwargs={"board_id": self.pk})
+
     @property
     def group_name(self) -> str:
         return f"forum.board.{self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("forum_board", kwargs={"board_id": self.pk})
 
 
 class Thread(models.Model):
@@ -74,12 +74,12 @@ class Thread(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("forum_thread", kwargs={"thread_id": self.pk})
+
     @property
     def group_name(self) -> str:
         return f"forum.thread.{self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("forum_thread", kwargs={"thread_id": self.pk})
 
 
 class Post(models.Model):
@@ -103,6 +103,9 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"Post {self.pk} in {self.thread_id}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("forum_thread", kwargs={"thread_id": self.thread_id}) + f"#post-{self.pk}"
+
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
@@ -110,9 +113,6 @@ class Post(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
-
-    def get_absolute_url(self) -> str:
-        return reverse("forum_thread", kwargs={"thread_id": self.thread_id}) + f"#post-{self.pk}"
 
 
 class Report(models.Model):
@@ -170,6 +170,9 @@ class Follow(models.Model):
             models.UniqueConstraint(fields=["user", "thread"], name="forum_follow_one_per_thread"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {'thread ' + str(self.thread_id) if self.thread_id else 'board ' + str(self.board_id)}"
+
 
 class ReadMarker(models.Model):
     """The last post a person has seen in a thread: what is unread is what comes after."""
@@ -181,6 +184,9 @@ class ReadMarker(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "thread"], name="forum_read_marker_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id} up to {self.last_read_post_id}"
+
 
 class Preference(models.Model):
     user = models.OneToOneField(
@@ -191,6 +197,9 @@ class Preference(models.Model):
     )
     last_digest_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"Forum settings of {self.user_id}"
+
 
 class Presence(models.Model):
     """One open websocket on a board or thread page. Kept in the database so every
@@ -200,3 +209,6 @@ class Presence(models.Model):
     group = models.CharField(max_length=100, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.group}"

@@ -134,7 +134,8 @@ def _post_url(post: Post, user) -> str:
     before = selectors.posts_for_thread(thread=post.thread, user=user).filter(pk__lt=post.pk).count()
     page = before // POSTS_PER_PAGE + 1
     url = reverse("forum_thread", kwargs={"thread_id": post.thread_id})
-    return f"{url}{'?page=%d' % page if page > 1 else ''}#post-{post.pk}"
+    query = f"?page={page}" if page > 1 else ""
+    return f"{url}{query}#post-{post.pk}"
 
 
 @access.require(access.may_read_forum_thread)
