@@ -44,7 +44,8 @@ SURFACES = {
 def pseudonym_key() -> bytes:
     key = getattr(settings, KEY_SETTING, "") or env_str(KEY_SETTING)
     if not key:
-        if settings.DEBUG:
+        # Only a development or test run may make do without a key of its own.
+        if settings.DEBUG or getattr(settings, "TESTING", False):
             key = "development-only-evaluation-pseudonym-key"
         else:
             raise ImproperlyConfigured(f"{KEY_SETTING} must be set to export evaluation data.")
@@ -198,8 +199,133 @@ def tables() -> list[Table]:
     return [PEOPLE, *extra_tables(), ENGAGEMENT, CONTAMINATION]
 
 
+# --- training attendance ------------------------------------------------------------
+
+
+def _training_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
+    from training.models import Attendance
+
+    la_of = _la_of_people()
+    rows = Attendance.objects.order_by("day__date", "day_id", "user_id").values_list(
+        "user_id", "day__cohort__course__code", "day__cohort_id", "day__number", "day__date", "status"
+    )
+    for user_id, course, cohort, number, date, status in rows.iterator(chunk_size=CHUNK):
+        yield (p.person(user_id), la_of.get(user_id, ""), course, cohort, number, date.isoformat(), status)
+
+
+def _la_of_people() -> dict[int, str]:
+    """Each person's current local authority (one query; a few bytes a person)."""
+    return dict(
+        Membership.objects.filter(ended_at__isnull=True, organisation__kind="la")
+        .order_by("user_id", "started_at")
+        .values_list("user_id", "organisation__name")
+    )
+
+
+TRAINING = Table(
+    "training_attendance",
+    "Training attendance",
+    "One row per attendance mark on a training day (CPD, champions' course, leaders' day).",
+    [
+        Column("person", "The person's pseudonym."),
+        Column("la", "Their local authority."),
+        Column("course", "cpd5 (five-day CPD), champions, leaders (leaders' day), postpilot or targeted."),
+        Column("cohort", "A number identifying the cohort."),
+        Column("day", "The day's number in the course."),
+        Column("date", "The day's date."),
+        Column(
+            "status",
+            "present, late, left_early, absent, excused or caught_up (attended with another cohort).",
+        ),
+    ],
+    _training_rows,
+)
+
+
+# --- reflective practice -----------------------------------------------------------
+
+
+def _session_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
+    from reflective_practice.models import Session
+
+    rows = Session.objects.order_by("starts_at", "pk").values_list(
+        "pk", "series__organisation__name", "series__teams", "starts_at", "status", "attendance_marked_at"
+    )
+    for pk, la, team_id, starts_at, status, marked in rows.iterator(chunk_size=CHUNK):
+        held = "held" if status == "scheduled" and marked else status
+        yield (pk, la, p.team(team_id), _when(starts_at), held)
+
+
+SESSIONS = Table(
+    "reflective_sessions",
+    "Reflective sessions",
+    "One row per group reflective session and team invited.",
+    [
+        Column("session", "A number identifying the session."),
+        Column("la", "The local authority."),
+        Column("team", "The pseudonym of a team the session is for."),
+        Column("starts_at", "When it starts (UTC, ISO 8601)."),
+        Column("status", "held (attendance taken), scheduled (not yet held or not marked) or cancelled."),
+    ],
+    _session_rows,
+)
+
+
+def _session_attendance_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
+    from reflective_practice.models import Attendance, Rsvp
+
+    going = {
+        (session_id, user_id): value
+        for session_id, user_id, value in Rsvp.objects.values_list("session_id", "user_id", "going").iterator(
+            chunk_size=CHUNK
+        )
+    }
+    rows = Attendance.objects.order_by("session_id", "user_id").values_list("session_id", "user_id")
+    for session_id, user_id in rows.iterator(chunk_size=CHUNK):
+        answer = going.get((session_id, user_id))
+        yield (session_id, p.person(user_id), "" if answer is None else ("yes" if answer else "no"))
+
+
+SESSION_ATTENDANCE = Table(
+    "reflective_attendance",
+    "Reflective attendance",
+    "One row per keyworker who attended a group reflective session.",
+    [
+        Column("session", "The session's number (see reflective_sessions)."),
+        Column("person", "The keyworker's pseudonym."),
+        Column("rsvp", "Their answer beforehand: yes, no, or empty if they did not answer."),
+    ],
+    _session_attendance_rows,
+)
+
+
+def _consultation_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
+    from reflective_practice.models import Booking
+
+    rows = Booking.objects.order_by("slot__starts_at", "pk").values_list(
+        "keyworker_id", "slot__organisation__name", "slot__practitioner_id", "slot__starts_at", "status"
+    )
+    for keyworker, la, practitioner, starts_at, status in rows.iterator(chunk_size=CHUNK):
+        yield (p.person(keyworker), la, p.person(practitioner), _when(starts_at), status)
+
+
+CONSULTATIONS = Table(
+    "consultations",
+    "Consultations",
+    "One row per one-to-one consultation booked (no purposes or notes).",
+    [
+        Column("person", "The keyworker's pseudonym."),
+        Column("la", "The local authority."),
+        Column("practitioner", "The systemic practitioner's pseudonym."),
+        Column("starts_at", "When it was booked for (UTC, ISO 8601)."),
+        Column("status", "held, not_attended, booked (not yet marked) or cancelled."),
+    ],
+    _consultation_rows,
+)
+
+
 def extra_tables() -> list[Table]:
-    return []
+    return [TRAINING, SESSIONS, SESSION_ATTENDANCE, CONSULTATIONS]
 
 
 def table_named(name: str) -> Table | None:

@@ -238,7 +238,9 @@ def _first_field(model, names: tuple[str, ...]) -> str | None:
 
 #: Records of use of the hub, added here as each app records them:
 #: (app, model, the person field, candidate date fields).
-ACTIVITY_MODELS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = []
+ACTIVITY_MODELS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
+    ("forum", "Post", ("author",), ("created_at",)),
+]
 
 
 def activity_sources(start: dt.datetime, end: dt.datetime, user_ref: str = "user") -> list[Exists]:

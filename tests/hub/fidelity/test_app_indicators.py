@@ -14,7 +14,8 @@ from reflective_practice import services as reflective
 from tests.factories import make_la, make_org, make_user
 from tests.hub.fidelity.helpers import APRIL, MARCH, at, joined, pilot
 from training import services as training
-from training.models import Course, Status as Mark
+from training.models import Course
+from training.models import Status as Mark
 
 pytestmark = pytest.mark.django_db
 
