@@ -83,8 +83,9 @@ OPEN_ANSWERS = [
 WORD_LIMITS = {name: limit for name, _label, limit in OPEN_ANSWERS}
 
 
-def _letter_path(instance: ExpressionOfInterest, filename: str) -> str:
-    return f"eoi/letters/{timezone.now():%Y}/{instance.pk or 'new'}-dcs-letter.pdf"
+def _letter_path(instance, filename: str) -> str:
+    """Kept for migration 0001; letters now live in the database."""
+    return f"eoi/letters/{filename}"
 
 
 class ExpressionOfInterest(models.Model):
@@ -143,7 +144,9 @@ class ExpressionOfInterest(models.Model):
     sustainability = models.TextField(blank=True)
     supporting_evaluation = models.TextField(blank=True)
 
-    dcs_letter = models.FileField(upload_to=_letter_path, blank=True)
+    # The letter is kept in the database: it is private, at most a few megabytes, and
+    # goes wherever the record goes (backups included) without a public media URL.
+    dcs_letter = models.BinaryField(blank=True, default=b"", editable=False)
     dcs_letter_name = models.CharField(max_length=200, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
@@ -177,6 +180,10 @@ class ExpressionOfInterest(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == EoiStatus.SUBMITTED
+
+    @property
+    def has_letter(self) -> bool:
+        return bool(self.dcs_letter_name)
 
     @property
     def lead_name(self) -> str:

@@ -64,6 +64,7 @@ def eoi_for_token(token: str) -> ExpressionOfInterest | None:
 def submitted_eois(round: RecruitmentRound) -> QuerySet[ExpressionOfInterest]:
     return (
         ExpressionOfInterest.objects.filter(round=round, status=EoiStatus.SUBMITTED)
+        .defer("dcs_letter")
         .select_related("assessment", "assessment__assessor")
         .order_by("local_authority")
     )

@@ -130,7 +130,7 @@ def eoi_problems(eoi: ExpressionOfInterest) -> dict[str, str]:
     for f, limit in WORD_LIMITS.items():
         if word_count(getattr(eoi, f)) > limit:
             problems[f] = f"Use {limit} words or fewer."
-    if not eoi.dcs_letter:
+    if not eoi.has_letter:
         problems["dcs_letter"] = "Upload the supporting letter from your Director of Children's Services."
     return problems
 
@@ -174,8 +174,9 @@ def eoi_save(
         eoi.updated_at = timezone.now()
         eoi.save()
         if letter is not None:
+            letter.seek(0)
+            eoi.dcs_letter = letter.read()
             eoi.dcs_letter_name = letter.name[:200]
-            eoi.dcs_letter.save("letter.pdf", letter, save=False)
             eoi.save(update_fields=["dcs_letter", "dcs_letter_name"])
         if token is not None:
             link = _resume_link(token)

@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from hub import access
@@ -42,7 +43,7 @@ def _rate_limited(request) -> bool:
 def _eoi_form_page(request, *, round: RecruitmentRound, eoi=None, token: str | None = None):
     """The public form, new (`eoi` None) or resumed from its private link."""
     choices = selectors.local_authority_choices(round)
-    has_letter = bool(eoi and eoi.dcs_letter)
+    has_letter = bool(eoi and eoi.has_letter)
     if request.method == "POST":
         if _rate_limited(request):
             return render(request, "recruitment/rate_limited.html", status=429)
@@ -61,7 +62,7 @@ def _eoi_form_page(request, *, round: RecruitmentRound, eoi=None, token: str | N
                     services.eoi_submit(eoi=eoi)
             except ValidationError as exc:
                 _apply_errors(form, exc)
-                has_letter = bool(eoi and eoi.dcs_letter)
+                has_letter = bool(eoi and eoi.has_letter)
             else:
                 if submitting:
                     messages.success(
@@ -190,14 +191,14 @@ def assess_eoi(request, pk: int):
 @access.require(access.can_assess_eois)
 def eoi_letter(request, pk: int):
     eoi = selectors.eoi_for_assessment(pk)
-    if eoi is None or not eoi.dcs_letter:
+    if eoi is None or not eoi.has_letter:
         raise Http404
-    return FileResponse(
-        eoi.dcs_letter.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"{eoi.local_authority} DCS letter.pdf",
+    response = HttpResponse(bytes(eoi.dcs_letter), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{eoi.local_authority} DCS letter.pdf"
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- randomisation (hub admin) ---------------------------------------------------------
@@ -244,8 +245,8 @@ def randomisation_detail(request, pk: int):
     )
 
 
-@require_POST
 @access.require(access.can_run_randomisation)
+@require_POST
 def randomisation_send_emails(request, pk: int):
     run = get_object_or_404(Randomisation.objects.select_related("round"), pk=pk)
     try:

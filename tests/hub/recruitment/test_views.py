@@ -55,7 +55,7 @@ def test_submitting_a_complete_eoi_confirms_by_email_with_the_answers(
     assert response.status_code == 302
     eoi = ExpressionOfInterest.objects.get()
     assert eoi.status == EoiStatus.SUBMITTED and eoi.local_authority == "Leeds"
-    assert eoi.dcs_letter.read().startswith(b"%PDF-")
+    assert bytes(eoi.dcs_letter).startswith(b"%PDF-") and eoi.dcs_letter_name == "letter.pdf"
     confirmation = [m for m in mailoutbox if "received" in m.subject]
     assert len(confirmation) == 1 and confirmation[0].to == ["lead@leeds.example"]
     assert "Our answer on sustainability." in confirmation[0].body
@@ -117,7 +117,7 @@ def test_save_and_resume_through_the_emailed_private_link(
 def test_a_draft_keeps_an_uploaded_letter_for_the_submission(client, round):
     saved = client.post("/eoi/", {"lead_email": "a@kent.example", "action": "save", "dcs_letter": pdf()})
     eoi = ExpressionOfInterest.objects.get()
-    assert eoi.dcs_letter
+    assert eoi.has_letter
     assert "Letter uploaded: letter.pdf" in client.get(saved["Location"]).content.decode()
     response = client.post(saved["Location"], answers("Kent", "a@kent.example") | {"action": "submit"})
     assert response.status_code == 302
@@ -217,7 +217,8 @@ def test_an_assessor_downloads_the_letter(client, round, marker):
     client.force_login(marker)
     response = client.get(f"/eoi/assess/{eoi.pk}/letter/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"] == 'attachment; filename="Leeds DCS letter.pdf"'
 
 
 def test_drafts_are_not_shown_to_assessors(client, round, marker):
