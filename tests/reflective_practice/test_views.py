@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from hub.models import Role
+from reflective_practice import services
+from reflective_practice.models import Booking, Ordinal, Weekday
+from tests.factories import make_user
+from tests.reflective_practice.conftest import slot_at
+
+
+def _monthly(place, n: int):
+    team = place.kw1.memberships.get().team
+    today = timezone.localdate()
+    for i in range(n):
+        services.series_create(
+            actor=place.practitioner,
+            teams=[team],
+            title=f"Series {i}",
+            ordinal=Ordinal.FIRST,
+            weekday=i % 7,
+            start_time=dt.time(8 + i % 10, 0),
+            end_time=dt.time(8 + i % 10, 30),
+            venue="Room",
+            first_day=today,
+            last_day=today + dt.timedelta(days=27),
+        )
+
+
+@pytest.mark.parametrize("who", ["practitioner", "kw1"])
+def test_the_sessions_page_uses_the_same_number_of_queries_for_1_and_50_sessions(
+    place, client, who
+):
+    client.force_login(getattr(place, who))
+    _monthly(place, 1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("reflective_home")).status_code == 200
+    _monthly(place, 49)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(reverse("reflective_home"))
+    assert response.content.decode().count("Series ") >= 50
+    assert len(fifty) == len(one)
+
+
+def test_the_consultations_page_uses_the_same_number_of_queries_for_1_and_50_slots(place, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = timezone.now() + dt.timedelta(days=2)
+    slot = slot_at(place.practitioner, start)
+    services.booking_create(actor=place.kw1, slot=slot, purpose="Help")
+    counts = {}
+    for who in (place.practitioner, place.kw1):
+        client.force_login(who)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("reflective_consultations"))
+        counts[who.pk] = len(ctx)
+    for i in range(1, 50):
+        s = slot_at(place.practitioner, start + dt.timedelta(hours=i))
+        if i % 2:
+            services.booking_create(actor=place.kw2 if i % 4 == 1 else place.kw1, slot=s, purpose="Help")
+    for who in (place.practitioner, place.kw1):
+        client.force_login(who)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("reflective_consultations"))
+        assert len(ctx) == counts[who.pk]
+
+
+def test_a_keyworker_books_through_the_page_and_a_second_attempt_is_refused_with_next_times(place, client):
+    start = timezone.now() + dt.timedelta(days=2)
+    slot = slot_at(place.practitioner, start)
+    slot_at(place.practitioner, start + dt.timedelta(hours=1))
+    client.force_login(place.kw1)
+    url = reverse("reflective_slot_book", args=[slot.pk])
+    response = client.post(url, {"purpose": "Thinking about a stuck case"})
+    assert response.status_code == 302
+    client.force_login(place.kw2)
+    response = client.post(url, {"purpose": "Me too"})
+    page = response.content.decode()
+    assert "That time has just been taken." in page
+    assert "The next free times" in page
+    assert "Me too" in page  # what they typed stays
+
+
+def test_an_empty_purpose_is_explained_next_to_the_field(place, client):
+    slot = slot_at(place.practitioner, timezone.now() + dt.timedelta(days=2))
+    client.force_login(place.kw1)
+    response = client.post(reverse("reflective_slot_book", args=[slot.pk]), {"purpose": ""})
+    assert "Say briefly what you would like to talk about." in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_the_private_note_is_shown_to_the_practitioner_only(place, client):
+    slot = slot_at(place.practitioner, timezone.now() + dt.timedelta(days=2))
+    booking = services.booking_create(actor=place.kw1, slot=slot, purpose="Help")
+    services.booking_note_set(actor=place.practitioner, booking=booking, note="Secret supervision note")
+    url = reverse("reflective_booking_detail", args=[booking.pk])
+    client.force_login(place.practitioner)
+    assert "Secret supervision note" in client.get(url).content.decode()
+    lead = make_user(Role.LA_LEAD, place.la)
+    for person in (place.kw1, lead):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Secret supervision note" not in response.content.decode()
+
+
+def test_a_practitioner_sets_up_a_series_from_the_form(place, client):
+    client.force_login(place.practitioner)
+    team = place.kw1.memberships.get().team
+    response = client.post(
+        reverse("reflective_series_create"),
+        {
+            "title": "Group reflective practice",
+            "teams": [team.pk],
+            "ordinal": "2",
+            "weekday": str(Weekday.TUESDAY),
+            "start_time": "10:00",
+            "end_time": "09:00",
+            "venue": "",
+            "online_link": "",
+            "capacity": "12",
+        },
+    )
+    assert "The session must end after it starts." in response.content.decode()
+    response = client.post(
+        reverse("reflective_series_create"),
+        {
+            "title": "Group reflective practice",
+            "teams": [team.pk],
+            "ordinal": "2",
+            "weekday": str(Weekday.TUESDAY),
+            "start_time": "10:00",
+            "end_time": "11:30",
+            "venue": "Civic Centre",
+            "capacity": "12",
+        },
+    )
+    assert response.status_code == 302
+    assert place.la.session_series.get().sessions.count() >= 1
