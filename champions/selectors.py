@@ -1,7 +1,196 @@
-"""Reads of the champions app."""
+"""Reads of the champions app, including the 10–20% ratio and who was a champion when."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
 
-def is_champion(user) -> bool:
-    return False
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from champions.models import Activity, Nomination, NominationStatus
+from hub.models import Membership, Organisation, Role, User
+
+MIN_PERCENT = 10
+MAX_PERCENT = 20
+
+
+def _on(day: dt.date | None) -> dt.date:
+    return day or timezone.localdate()
+
+
+def _champions_on(on: dt.date) -> Q:
+    return Q(status__in=[NominationStatus.APPROVED, NominationStatus.WITHDRAWN], approved_on__lte=on) & (
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
+    )
+
+
+def approved_champions(la: Organisation, on: dt.date | None = None) -> QuerySet[Nomination]:
+    """The nominations that made people champions of `la` on the date `on` (today by
+    default): approved on or before it and not withdrawn by it. Each row has `.user`."""
+    return Nomination.objects.filter(_champions_on(_on(on)), la=la).select_related("user")
+
+
+def is_champion(user: User, on: dt.date | None = None) -> bool:
+    if on is None:
+        cached = getattr(user, "_hub_is_champion", None)
+        if cached is not None:
+            return cached
+    result = Nomination.objects.filter(_champions_on(_on(on)), user=user).exists()
+    if on is None:
+        user._hub_is_champion = result
+    return result
+
+
+def champion_ids(on: dt.date | None = None) -> set[int]:
+    """Everyone who is a champion on `on` (today): one query, for badges beside names."""
+    return set(Nomination.objects.filter(_champions_on(_on(on))).values_list("user_id", flat=True))
+
+
+def max_champions(keyworkers: int) -> int:
+    """At most 20% of keyworkers, rounded down – but an LA with keyworkers may always
+    have one champion, so a small LA is not shut out."""
+    if keyworkers <= 0:
+        return 0
+    return max(1, math.floor(keyworkers * MAX_PERCENT / 100))
+
+
+def min_champions(keyworkers: int) -> int:
+    """At least 10% of keyworkers, rounded up."""
+    return math.ceil(keyworkers * MIN_PERCENT / 100)
+
+
+@dataclass
+class Ratio:
+    """An LA's champions ratio: ``champions`` approved of ``keyworkers``."""
+
+    la: Organisation
+    champions: int
+    keyworkers: int
+    pending: int = 0
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.champions / self.keyworkers, 1) if self.keyworkers else 0.0
+
+    @property
+    def percent_with_one_more(self) -> float:
+        return round(100 * (self.champions + 1) / self.keyworkers, 1) if self.keyworkers else 0.0
+
+    @property
+    def most(self) -> int:
+        return max_champions(self.keyworkers)
+
+    @property
+    def least(self) -> int:
+        return min_champions(self.keyworkers)
+
+    @property
+    def room(self) -> int:
+        return max(0, self.most - self.champions)
+
+    @property
+    def status(self) -> str:
+        """ "below", "within" or "above" the 10–20% band."""
+        if self.champions < self.least:
+            return "below"
+        if self.champions > self.most:
+            return "above"
+        return "within"
+
+    def describe(self) -> str:
+        return f"{self.champions} of {self.keyworkers} keyworkers ({self.percent:g}%)"
+
+
+def _keyworker_counts(la_ids: list[int] | None = None) -> dict[int, int]:
+    qs = Membership.objects.active().filter(role=Role.KEYWORKER, user__is_active=True)
+    if la_ids is not None:
+        qs = qs.filter(organisation_id__in=la_ids)
+    return dict(
+        qs.values("organisation_id")
+        .annotate(n=Count("user", distinct=True))
+        .values_list("organisation_id", "n")
+    )
+
+
+def ratio_for(la: Organisation, on: dt.date | None = None) -> Ratio:
+    return ratios([la], on)[la.pk]
+
+
+def ratios(las: list[Organisation] | None = None, on: dt.date | None = None) -> dict[int, Ratio]:
+    """The champions ratio of each given LA (every treatment LA by default) on `on`, in
+    three queries: ``{la_id: Ratio}``. The fidelity dashboard flags ``status == "below"``."""
+    if las is None:
+        las = list(Organisation.objects.treatment())
+    ids = [la.pk for la in las]
+    keyworkers = _keyworker_counts(ids)
+    champions = dict(
+        Nomination.objects.filter(_champions_on(_on(on)), la_id__in=ids)
+        .values("la_id")
+        .annotate(n=Count("pk"))
+        .values_list("la_id", "n")
+    )
+    pending = dict(
+        Nomination.objects.filter(status=NominationStatus.PENDING, la_id__in=ids)
+        .values("la_id")
+        .annotate(n=Count("pk"))
+        .values_list("la_id", "n")
+    )
+    return {
+        la.pk: Ratio(
+            la=la,
+            champions=champions.get(la.pk, 0),
+            keyworkers=keyworkers.get(la.pk, 0),
+            pending=pending.get(la.pk, 0),
+        )
+        for la in las
+    }
+
+
+def nominations(*, la: Organisation | None = None, status: str | None = None) -> QuerySet[Nomination]:
+    qs = Nomination.objects.select_related("user", "la", "nominated_by", "decided_by", "withdrawn_by")
+    if la is not None:
+        qs = qs.filter(la=la)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def directory(on: dt.date | None = None) -> dict[Organisation, list[User]]:
+    """Current champions grouped by LA, in one query whatever their number."""
+    out: dict[Organisation, list[User]] = defaultdict(list)
+    rows = (
+        Nomination.objects.filter(_champions_on(_on(on)), la__arm="treatment")
+        .select_related("user", "la")
+        .order_by("la__name", "user__full_name")
+    )
+    for n in rows:
+        out[n.la].append(n.user)
+    return dict(out)
+
+
+def activities(*, la: Organisation | None = None, champion: User | None = None) -> QuerySet[Activity]:
+    qs = Activity.objects.select_related("champion", "la", "team")
+    if la is not None:
+        qs = qs.filter(la=la)
+    if champion is not None:
+        qs = qs.filter(champion=champion)
+    return qs
+
+
+def activity_counts_by_month(*, la: Organisation | None = None) -> list[dict]:
+    """``[{"la": name, "month": date, "count": int, "colleagues": int}]`` per LA and month, newest first."""
+    from django.db.models import Sum
+
+    qs = Activity.objects.all()
+    if la is not None:
+        qs = qs.filter(la=la)
+    return list(
+        qs.annotate(month=TruncMonth("date"))
+        .values("la__name", "month")
+        .annotate(count=Count("pk"), colleagues=Sum("colleagues"))
+        .order_by("-month", "la__name")
+    )

@@ -498,6 +498,62 @@ def is_champion(user) -> bool:
 
     return champion_now(user)
 
+
+def can_nominate_champions(user, la: Organisation) -> bool:
+    """Only the LA lead of that (treatment) LA nominates its champions."""
+    return la.arm == Arm.TREATMENT and any(
+        m.role == Role.LA_LEAD and m.organisation_id == la.pk for m in profile(user).memberships
+    )
+
+
+def can_decide_nominations(user) -> bool:
+    """IFT tutors and the delivery lead approve or decline nominations."""
+    return has_role(user, Role.TUTOR, Role.DELIVERY_LEAD)
+
+
+def can_withdraw_champion(user, la: Organisation) -> bool:
+    return can_decide_nominations(user) or can_nominate_champions(user, la)
+
+
+def is_treatment_la_lead(user) -> bool:
+    return any(m.role == Role.LA_LEAD and m.organisation.arm == Arm.TREATMENT for m in profile(user).memberships)
+
+
+def can_see_champions(user, *, request: HttpRequest | None = None, **_kw) -> bool:
+    """The champions pages and directory: treatment-arm people and IFT staff."""
+    return can_view_treatment_content(user, what=CHAMPIONS, request=request)
+
+
+url_rule(can_see_champions)
+
+
+def can_see_champion_activities(user) -> bool:
+    """Champions' activities: the delivery lead and tutors (all LAs), treatment LA leads (their own LA)."""
+    return can_decide_nominations(user) or is_hub_admin(user) or is_treatment_la_lead(user)
+
+
+def can_log_champion_activity(user) -> bool:
+    return is_champion(user)
+
+
+def can_nominate_any(user) -> bool:
+    return is_treatment_la_lead(user)
+
+
+@url_rule
+def may_decide_nomination(user, *, pk: int, **_kw) -> bool:
+    from champions.models import Nomination
+
+    return can_decide_nominations(user) and Nomination.objects.filter(pk=pk).exists()
+
+
+@url_rule
+def may_withdraw_champion(user, *, pk: int, **_kw) -> bool:
+    from champions.models import Nomination
+
+    nomination = Nomination.objects.select_related("la").filter(pk=pk).first()
+    return nomination is not None and can_withdraw_champion(user, nomination.la)
+
 # ---------------------------------------------------------------------------
 # Reflective practice and consultations
 # ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from training.models import (
     Status,
     TrainingDay,
 )
+from training.signals import attendance_changed
 
 
 def _require_manager(actor: User | None, cohort: Cohort) -> None:
@@ -326,6 +327,7 @@ def attendance_mark(
         AttendanceChange.objects.create(
             attendance=mark, previous_status=previous, new_status=status, changed_by=actor
         )
+        attendance_changed.send(sender=Attendance, attendance=mark)
     return mark
 
 
@@ -359,6 +361,9 @@ def attendance_mark_all_present(*, actor: User | None, day: TrainingDay, today: 
                 for m in created
             ]
         )
+        for mark in created:
+            mark.day = day
+            attendance_changed.send(sender=Attendance, attendance=mark)
     return len(created)
 
 

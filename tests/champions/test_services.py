@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from champions import selectors, services
+from champions.models import FoundationAward, NominationStatus
+from hub import access
+from hub.models import Arm, OrganisationKind, Role
+from tests.factories import make_la, make_org, make_user
+from training import services as training
+from training.models import Course
+
+DAY = dt.date(2025, 3, 1)
+
+
+@pytest.fixture
+def ift(db):
+    org = make_org(OrganisationKind.IFT)
+    return {"tutor": make_user(Role.TUTOR, org), "delivery": make_user(Role.DELIVERY_LEAD, org)}
+
+
+def la_with(keyworkers: int, arm=Arm.TREATMENT):
+    la = make_la(arm=arm)
+    lead = make_user(Role.LA_LEAD, la)
+    people = [make_user(Role.KEYWORKER, la) for _ in range(keyworkers)]
+    return la, lead, people
+
+
+def champion(la, lead, person, approver, on=DAY):
+    nomination = services.nomination_create(actor=lead, la=la, user=person, reason="Keen on genograms")
+    return services.nomination_approve(actor=approver, nomination=nomination, on=on)
+
+
+def test_approval_up_to_exactly_20_percent_and_refused_above_with_the_numbers(ift):
+    la, lead, people = la_with(10)
+    champion(la, lead, people[0], ift["tutor"])
+    champion(la, lead, people[1], ift["delivery"])
+    assert selectors.ratio_for(la, DAY).percent == 20
+    third = services.nomination_create(actor=lead, la=la, user=people[2], reason="Also keen")
+    with pytest.raises(ValidationError) as exc:
+        services.nomination_approve(actor=ift["tutor"], nomination=third, on=DAY)
+    assert "3 champions of 10 keyworkers (30%), above the 20% limit (at most 2)" in str(exc.value)
+    third.refresh_from_db()
+    assert third.status == NominationStatus.PENDING
+
+
+def test_exactly_10_percent_is_within_the_band_and_below_is_flagged(ift):
+    la, lead, people = la_with(20)
+    champion(la, lead, people[0], ift["tutor"])
+    assert selectors.ratio_for(la, DAY).status == "below"
+    champion(la, lead, people[1], ift["tutor"])
+    ratio = selectors.ratio_for(la, DAY)
+    assert (ratio.percent, ratio.status) == (10, "within")
+
+
+def test_a_small_la_rounds_down_but_may_always_have_one_champion(ift):
+    assert [selectors.max_champions(n) for n in (0, 3, 7, 9, 10, 14, 15)] == [0, 1, 1, 1, 2, 2, 3]
+    assert [selectors.min_champions(n) for n in (3, 10, 11, 20)] == [1, 1, 2, 2]
+    la, lead, people = la_with(7)
+    champion(la, lead, people[0], ift["tutor"])
+    second = services.nomination_create(actor=lead, la=la, user=people[1], reason="r")
+    with pytest.raises(ValidationError):
+        services.nomination_approve(actor=ift["tutor"], nomination=second, on=DAY)
+
+
+def test_a_withdrawal_frees_a_place_and_keeps_the_history(ift):
+    la, lead, people = la_with(5)
+    first = champion(la, lead, people[0], ift["tutor"])
+    services.champion_withdraw(
+        actor=lead, nomination=first, on=dt.date(2025, 6, 1), reason="Left the service"
+    )
+    replacement = services.nomination_create(actor=lead, la=la, user=people[1], reason="Replacement")
+    services.nomination_approve(actor=ift["tutor"], nomination=replacement, on=dt.date(2025, 6, 1))
+    assert [n.user for n in selectors.approved_champions(la, on=dt.date(2025, 5, 31))] == [people[0]]
+    assert [n.user for n in selectors.approved_champions(la, on=dt.date(2025, 6, 1))] == [people[1]]
+    first.refresh_from_db()
+    assert first.withdrawn_reason == "Left the service" and first.approved_on == DAY
+
+
+def test_only_the_las_own_lead_nominates_and_only_its_keyworkers(ift):
+    la, lead, people = la_with(5)
+    other, other_lead, _ = la_with(5)
+    with pytest.raises(PermissionDenied):
+        services.nomination_create(actor=other_lead, la=la, user=people[0], reason="r")
+    with pytest.raises(PermissionDenied):
+        services.nomination_create(actor=ift["tutor"], la=la, user=people[0], reason="r")
+    with pytest.raises(ValidationError):
+        services.nomination_create(actor=lead, la=la, user=make_user(Role.KEYWORKER, other), reason="r")
+
+
+def test_control_la_keyworkers_cannot_be_nominated(ift):
+    la, lead, people = la_with(5, arm=Arm.CONTROL)
+    with pytest.raises(PermissionDenied):
+        services.nomination_create(actor=lead, la=la, user=people[0], reason="r")
+
+
+def test_a_keyworker_cannot_be_nominated_twice(ift):
+    la, lead, people = la_with(5)
+    services.nomination_create(actor=lead, la=la, user=people[0], reason="r")
+    with pytest.raises(ValidationError):
+        services.nomination_create(actor=lead, la=la, user=people[0], reason="again")
+
+
+def test_leads_cannot_approve_their_own_nominations(ift):
+    la, lead, people = la_with(10)
+    nomination = services.nomination_create(actor=lead, la=la, user=people[0], reason="r")
+    with pytest.raises(PermissionDenied):
+        services.nomination_approve(actor=lead, nomination=nomination)
+
+
+def _champions_cohort(la, tutor):
+    cohort = training.cohort_create(
+        actor=tutor, course=Course.objects.get(code="champions"), name="Champions", local_authorities=[la]
+    )
+    for n in range(10):
+        training.day_schedule(actor=tutor, cohort=cohort, date=DAY + dt.timedelta(weeks=n))
+    return cohort
+
+
+def test_the_champions_course_accepts_approved_champions_only(ift):
+    la, lead, people = la_with(10)
+    champion(la, lead, people[0], ift["tutor"])
+    services.nomination_create(actor=lead, la=la, user=people[1], reason="pending")
+    cohort = _champions_cohort(la, ift["tutor"])
+    result = training.enrolment_add_bulk(actor=ift["tutor"], cohort=cohort, la=la)
+    assert result.added == [people[0]]
+    assert all("not an approved systemic champion" in why for _, why in result.refused)
+    assert len(result.refused) == 9
+
+
+def test_the_award_comes_on_the_tenth_day_and_not_before(ift):
+    la, lead, people = la_with(10)
+    person = people[0]
+    champion(la, lead, person, ift["tutor"])
+    access.forget(person)
+    cohort = _champions_cohort(la, ift["tutor"])
+    training.enrolment_add_bulk(actor=ift["tutor"], cohort=cohort, users=[person])
+    days = list(cohort.days.order_by("number"))
+    for day in days[:9]:
+        training.attendance_mark(
+            actor=ift["tutor"], day=day, user=person, status="present", today=dt.date(2030, 1, 1)
+        )
+    assert not FoundationAward.objects.filter(user=person).exists()
+    training.attendance_mark(
+        actor=ift["tutor"], day=days[9], user=person, status="late", today=dt.date(2030, 1, 1)
+    )
+    award = FoundationAward.objects.get(user=person)
+    assert award.certificate.course.code == "champions"
+    assert award.awarded_on == days[9].date
+
+
+def test_activities_are_for_champions_and_warn_about_identifying_families(ift):
+    la, lead, people = la_with(10)
+    with pytest.raises(PermissionDenied):
+        services.activity_log(actor=people[0], date=DAY, kind="huddle", colleagues=4, description="Huddle")
+    champion(la, lead, people[0], ift["tutor"])
+    person = people[0]
+    person.__dict__.pop("_hub_is_champion", None)
+    with pytest.raises(ValidationError) as exc:
+        services.activity_log(
+            actor=person,
+            date=DAY,
+            kind="genogram",
+            colleagues=3,
+            description="Genogram for child born 03/04/2019",
+        )
+    assert "identify a family" in str(exc.value)
+    services.activity_log(
+        actor=person, date=DAY, kind="genogram", colleagues=3, description="Genogram practice"
+    )
+    rows = selectors.activity_counts_by_month(la=la)
+    assert rows[0]["count"] == 1 and rows[0]["colleagues"] == 3
