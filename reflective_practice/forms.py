@@ -47,7 +47,9 @@ class SeriesForm(forms.Form):
     venue = forms.CharField(max_length=200, required=False, help_text="A room and building, if in person.")
     online_link = forms.URLField(
         assume_scheme="https",
-        label="Online joining link", required=False, error_messages={"invalid": "Enter a full web address."}
+        label="Online joining link",
+        required=False,
+        error_messages={"invalid": "Enter a full web address."},
     )
     capacity = forms.IntegerField(min_value=1, max_value=200, initial=20)
 

@@ -73,8 +73,8 @@ def session_detail(request, pk: int):
     )
 
 
-@require_POST
 @access.require(access.may_view_session)
+@require_POST
 def session_rsvp(request, pk: int):
     session = selectors.session_detail(pk)
     going = request.POST.get("going") == "yes"

@@ -32,9 +32,7 @@ def _monthly(place, n: int):
 
 
 @pytest.mark.parametrize("who", ["practitioner", "kw1"])
-def test_the_sessions_page_uses_the_same_number_of_queries_for_1_and_50_sessions(
-    place, client, who
-):
+def test_the_sessions_page_uses_the_same_number_of_queries_for_1_and_50_sessions(place, client, who):
     client.force_login(getattr(place, who))
     _monthly(place, 1)
     from django.db import connection
