@@ -1,0 +1,146 @@
+"""The forum's pages, with JavaScript off: plain forms, errors next to fields, and
+query counts that do not grow with the number of rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from hub.forum import services
+from hub.forum.models import Post, Report, Thread
+
+
+def _reply_url(thread):
+    return reverse("forum_thread_reply", kwargs={"thread_id": thread.pk})
+
+
+def test_starting_a_thread_and_replying_with_plain_forms(world, boards, client):
+    client.force_login(world["t_keyworker"])
+    response = client.post(boards["all"].get_absolute_url(), {"title": "Hello", "body": "First **post**"})
+    thread = Thread.objects.get()
+    assert response.status_code == 302 and response["Location"] == thread.get_absolute_url()
+    response = client.post(_reply_url(thread), {"body": "A reply"}, follow=True)
+    assert response.status_code == 200
+    assert "A reply" in response.content.decode() and "<strong>post</strong>" in response.content.decode()
+
+
+def test_an_empty_or_too_long_post_is_refused_next_to_the_field_and_the_text_kept(world, boards, client):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="x")
+    client.force_login(world["t_keyworker"])
+    long = "word " * 2001
+    response = client.post(_reply_url(thread), {"body": long})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "the limit is 10,000" in page and 'class="error-message"' in page
+    assert "word word word" in page
+    response = client.post(boards["all"].get_absolute_url(), {"title": "", "body": "kept text"})
+    assert response.status_code == 400
+    assert (
+        "Give your thread a title." in response.content.decode() and "kept text" in response.content.decode()
+    )
+
+
+def test_the_rate_limit_message_is_shown(world, boards, client, settings):
+    settings.FORUM_POSTS_PER_MINUTE = 1
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="x")
+    client.force_login(world["t_keyworker"])
+    response = client.post(_reply_url(thread), {"body": "again"})
+    assert response.status_code == 400 and "Wait a minute" in response.content.decode()
+
+
+def test_backfill_returns_exactly_the_posts_after_the_last_one_a_page_has(world, boards, client, many_posts):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="0")
+    posts = [services.post_create(user=world["o_keyworker"], thread=thread, body=str(n)) for n in range(1, 6)]
+    services.post_hide(moderator=world["delivery_lead"], post=posts[3])
+    client.force_login(world["t_keyworker"])
+    url = reverse("forum_thread_posts_json", kwargs={"thread_id": thread.pk})
+    got = client.get(url, {"after": posts[1].pk}).json()["posts"]
+    assert [p["id"] for p in got] == [posts[2].pk, posts[4].pk]
+    assert client.get(url, {"after": posts[4].pk}).json()["posts"] == []
+    assert client.get(url, {"after": "x"}).status_code == 400
+
+
+def test_report_hide_and_the_queue(world, boards, client):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="rude")
+    post = thread.posts.get()
+    client.force_login(world["o_keyworker"])
+    response = client.post(reverse("forum_post_report", kwargs={"post_id": post.pk}), {"reason": ""})
+    assert response.status_code == 400 and "Say what is wrong" in response.content.decode()
+    client.post(reverse("forum_post_report", kwargs={"post_id": post.pk}), {"reason": "Unkind"})
+    assert Report.objects.get().reason == "Unkind"
+    client.force_login(world["delivery_lead"])
+    assert "Unkind" in client.get(reverse("forum_reports")).content.decode()
+    client.post(reverse("forum_post_moderate", kwargs={"post_id": post.pk}), {"action": "hide"})
+    assert Post.objects.get().hidden_at is not None
+    client.force_login(world["o_keyworker"])
+    assert "rude" not in client.get(thread.get_absolute_url()).content.decode()
+    client.force_login(world["delivery_lead"])
+    log = client.get(reverse("forum_moderation_log")).content.decode()
+    assert "hide" in log and "Delivery Lead" in log
+
+
+def test_a_person_edits_and_removes_their_own_post_through_the_pages(world, boards, client):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="typo")
+    post = thread.posts.get()
+    client.force_login(world["t_keyworker"])
+    client.post(reverse("forum_post_edit", kwargs={"post_id": post.pk}), {"body": "fixed"})
+    client.post(reverse("forum_post_remove", kwargs={"post_id": post.pk}))
+    post.refresh_from_db()
+    assert post.body == "fixed" and post.edited_at and post.removed_at
+
+
+def test_search_and_preferences_pages(world, boards, client):
+    services.thread_create(
+        user=world["t_keyworker"], board=boards["all"], title="Genograms", body="family map"
+    )
+    client.force_login(world["o_keyworker"])
+    assert "Genograms" in client.get(reverse("forum_search"), {"q": "family"}).content.decode()
+    client.post(reverse("forum_preferences"), {"daily_digest": "on"})
+    assert world["o_keyworker"].forum_preference.daily_digest is True
+
+
+def test_mention_autocomplete_endpoint(world, boards, client):
+    client.force_login(world["t_keyworker"])
+    url = reverse("forum_mention_people", kwargs={"board_id": boards["la"].pk})
+    names = [p["name"] for p in client.get(url, {"q": "t "}).json()["people"]]
+    assert "T Practitioner" in names and "O Keyworker" not in " ".join(names)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_board_page_query_count_does_not_grow_with_threads(
+    world, boards, client, django_assert_num_queries, many_posts, rows
+):
+    for n in range(rows):
+        services.thread_create(user=world["o_keyworker"], board=boards["all"], title=f"T{n}", body="x")
+    client.force_login(world["t_keyworker"])
+    client.get(boards["all"].get_absolute_url())
+    with django_assert_num_queries(QUERIES["board"]):
+        assert client.get(boards["all"].get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_the_thread_page_query_count_does_not_grow_with_posts(
+    world, boards, client, django_assert_num_queries, many_posts, rows
+):
+    thread = services.thread_create(user=world["o_keyworker"], board=boards["all"], title="T", body="x")
+    first = thread.posts.get()
+    for n in range(rows - 1):
+        services.post_create(user=world["t_practitioner"], thread=thread, body=f"reply {n}", quote_of=first)
+    client.force_login(world["t_keyworker"])
+    client.get(thread.get_absolute_url())
+    with django_assert_num_queries(QUERIES["thread"]):
+        assert client.get(thread.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_forum_index_query_count_does_not_grow_with_threads(
+    world, boards, client, django_assert_num_queries, many_posts, rows
+):
+    for n in range(rows):
+        services.thread_create(user=world["o_keyworker"], board=boards["all"], title=f"T{n}", body="x")
+    client.force_login(world["t_keyworker"])
+    with django_assert_num_queries(QUERIES["index"]):
+        assert client.get(reverse("forum_index")).status_code == 200
+
+
+QUERIES = {"board": 9, "thread": 11, "index": 6}
