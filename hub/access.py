@@ -540,6 +540,16 @@ def can_nominate_any(user) -> bool:
     return is_treatment_la_lead(user)
 
 
+def champions_in_menu(user) -> bool:
+    """Whether to offer the champions pages in the menu (asks without recording a refusal)."""
+    return is_ift(user) or arm_of(user) == Arm.TREATMENT
+
+
+def can_view_champion_activities(user) -> bool:
+    """Champions see their own log; leads and IFT see activities per LA."""
+    return can_see_champion_activities(user) or is_champion(user)
+
+
 @url_rule
 def may_decide_nomination(user, *, pk: int, **_kw) -> bool:
     from champions.models import Nomination

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from tests.access_table import IFT, TREATMENT, Url
+
+DECIDERS = {"tutor", "delivery_lead"}
+
+
+def _nomination(w) -> int:
+    return w.extra["champions_nomination"].pk
+
+
+RULES = [
+    Url("champions_index", "/champions/", TREATMENT | IFT, treatment=True),
+    Url("champions_directory", "/champions/directory/", TREATMENT | IFT, treatment=True),
+    Url("champions_nominate", "/champions/nominate/", {"t_la_lead"}),
+    Url("champions_decide", lambda w: f"/champions/nominations/{_nomination(w)}/decide/", DECIDERS),
+    Url(
+        "champions_withdraw",
+        lambda w: f"/champions/nominations/{_nomination(w)}/withdraw/",
+        DECIDERS | {"t_la_lead"},
+    ),
+    Url(
+        "champions_activities", "/champions/activities/", DECIDERS | {"hub_admin", "t_la_lead", "t_keyworker"}
+    ),
+    Url("champions_activity_new", "/champions/activities/new/", {"t_keyworker"}),
+    # The award is for champions who completed the course; others are sent back.
+    Url("champions_award", "/champions/award.pdf", TREATMENT | IFT, ok_status=302, treatment=True),
+]
+
+
+def build(world) -> None:
+    from champions import services
+
+    nomination = services.nomination_create(
+        actor=world["t_la_lead"], la=world.treatment, user=world["t_keyworker"], reason="Leads team huddles"
+    )
+    services.nomination_approve(actor=world["tutor"], nomination=nomination)
+    world.extra["champions_nomination"] = nomination
