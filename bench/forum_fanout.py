@@ -102,7 +102,7 @@ def _start_servers(n: int) -> tuple[list[subprocess.Popen], list[int]]:
                     "--port",
                     str(port),
                     "--ws",
-                    "websockets",
+                    "websockets-sansio",
                     "--log-level",
                     "warning",
                     "--no-access-log",

@@ -4,6 +4,7 @@ message lost while Redis is down is fetched again by the page when it reconnects
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
@@ -12,6 +13,7 @@ from channels.layers import get_channel_layer
 log = logging.getLogger("hub.forum")
 
 EVENT_TYPE = "forum.event"
+_pending: set[asyncio.Task] = set()
 
 
 def user_group(user_id: int) -> str:
@@ -22,8 +24,20 @@ def _send(group: str, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    message = {"type": EVENT_TYPE, "event": event}
     try:
-        async_to_sync(layer.group_send)(group, {"type": EVENT_TYPE, "event": event})
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    try:
+        if loop is None:
+            async_to_sync(layer.group_send)(group, message)
+        else:
+            # Called from code running on an event loop (a service awaited directly):
+            # send on that loop instead of blocking it.
+            task = loop.create_task(layer.group_send(group, message))
+            _pending.add(task)
+            task.add_done_callback(_pending.discard)
     except Exception:  # a down layer delays delivery; pages backfill on reconnect
         log.exception("Could not broadcast %s to %s", event.get("type"), group)
 

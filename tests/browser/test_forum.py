@@ -36,7 +36,12 @@ def asgi_server(transactional_db):
         port = s.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(
-            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets"
+            application,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            ws="websockets-sansio",
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)
@@ -65,7 +70,7 @@ def test_a_reply_appears_on_another_persons_open_page_and_hostile_markup_is_iner
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         sign_in(page, world[who].email, PASSWORD)
         page.goto(thread.get_absolute_url())
-        page.wait_for_selector('#forum-live[data-connected="1"]')
+        page.wait_for_selector('#forum-live[data-connected="1"]', state="attached")
         pages.append(page)
     writer, reader = pages
 

@@ -59,7 +59,7 @@ def two_servers(world):
                 "--port",
                 str(p),
                 "--ws",
-                "websockets",
+                "websockets-sansio",
                 "--log-level",
                 "warning",
                 "--lifespan",
