@@ -144,7 +144,9 @@ def content_editors_group() -> Group:
 
         root = Page.get_first_root_node()
         if root is not None:
-            for codename in ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"):
+            # No "publish_page": content editors submit pages to the resource library's
+            # workflow and the delivery lead approves and publishes (resources/services.py).
+            for codename in ("add_page", "change_page", "lock_page", "unlock_page"):
                 GroupPagePermission.objects.get_or_create(
                     group=group,
                     page=root,

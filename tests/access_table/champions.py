@@ -30,9 +30,12 @@ RULES = [
 
 def build(world) -> None:
     from champions import services
+    from hub.models import Role
+    from tests.factories import make_user
 
+    champion = make_user(Role.KEYWORKER, world.treatment, email="champion@example.org", name="Cham Pion")
     nomination = services.nomination_create(
-        actor=world["t_la_lead"], la=world.treatment, user=world["t_keyworker"], reason="Leads team huddles"
+        actor=world["t_la_lead"], la=world.treatment, user=champion, reason="Leads team huddles"
     )
     services.nomination_approve(actor=world["tutor"], nomination=nomination)
     world.extra["champions_nomination"] = nomination

@@ -38,17 +38,7 @@ RULES = [
     Url("my_data_download", "/my-data/download/", SIGNED_IN),
     Url("notification_list", "/notifications/", SIGNED_IN),
     Url("notification_read", "/notifications/read/", SIGNED_IN, ok_status=405),
-    # Wagtail's page-privacy helpers: the hub restricts pages through access.py instead,
-    # so these forms have nothing to unlock.
-    Url("wagtailcore_login", "/_util/login/", EVERYONE),
-    Url(
-        "wagtailcore_authenticate_with_password",
-        "/_util/authenticate_with_password/999/999/",
-        set(),
-        denied_status=404,
-        anon_status=404,
-    ),
-    Url("wagtail_serve", "/no-such-page/", set(), denied_status=404, anon_status=404),
+    # Wagtail's pages and documents are declared in tests/access_table/resources.py.
 ]
 
 _signed_out_pages = {r: 302 for r in ROLES if r != "anon"}
@@ -84,18 +74,6 @@ MOUNTS = [
         [
             Url("wagtailadmin_home", "/cms/", ADMINS | {"content_editor"}, denied_status=302),
             Url("wagtailadmin_pages:index", "/cms/pages/", ADMINS | {"content_editor"}, denied_status=302),
-        ],
-    ),
-    Mount(
-        "documents/",
-        [
-            Url(
-                "wagtaildocs_serve",
-                "/documents/999999/missing.pdf",
-                set(),
-                denied_status=404,
-                anon_status=404,
-            ),
         ],
     ),
 ]

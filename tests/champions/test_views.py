@@ -66,3 +66,14 @@ def test_the_activity_form_warns_about_identifying_families(client):
     client.force_login(people[0])
     page = client.get("/champions/activities/new/").content.decode()
     assert "Do not write anything that could identify a family" in page
+
+
+def test_a_champion_opens_the_activity_log_and_an_ordinary_keyworker_cannot(client):
+    tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
+    la, lead, people = _champions(1, tutor)
+    client.force_login(people[0])
+    assert client.get("/champions/activities/new/").status_code == 200
+    assert client.get("/champions/activities/").status_code == 200
+    client.force_login(people[1])
+    assert client.get("/champions/activities/new/").status_code == 403
+    assert client.get("/champions/activities/").status_code == 403
