@@ -320,6 +320,22 @@ def _leaders_day(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
     return out
 
 
+# --- champions (the champions app's selectors) ----------------------------------------
+
+
+def _champions_ratio(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+    from champions import selectors as champions
+
+    las = list(Organisation.objects.filter(pk__in=ctx.la_ids))
+    out = {}
+    for month in ctx.months:
+        rows = champions.ratios(las, on=_last_day(month))
+        for la_id in ctx.la_ids:
+            row = rows[la_id]
+            out[(la_id, month)] = _percent(row.champions, row.keyworkers)
+    return out
+
+
 # --- reflective practice and consultations --------------------------------------------
 
 
@@ -451,6 +467,7 @@ COMPUTE: dict[str, Callable[[Context], dict[tuple[int, dt.date], Figure]]] = {
     "practitioner": _practitioner,
     "cpd_completion": _cpd_completion,
     "cpd_attendance": _course_attendance("cpd5"),
+    "champions_ratio": _champions_ratio,
     "champions_course": _course_attendance("champions"),
     "leaders_day": _leaders_day,
     "reflective_sessions": _reflective_sessions,

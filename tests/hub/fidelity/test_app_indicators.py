@@ -184,3 +184,53 @@ def test_consultations_count_keyworkers_with_one_held_in_the_last_quarter():
     assert (march.figure.numerator, march.figure.denominator, march.status) == (2, 4, Status.GREEN)
     april = _cell(la, "consultations", APRIL)  # February-April: January's no longer count
     assert (april.figure.numerator, april.status) == (0, Status.RED)
+
+
+# --- champions -------------------------------------------------------------------------
+
+
+def _champions(la, n_keyworkers: int, n_champions: int, on: dt.date):
+    from champions import services as champions
+
+    lead = make_user(Role.LA_LEAD, la)
+    tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
+    people = [make_user(Role.KEYWORKER, la) for _ in range(n_keyworkers)]
+    for person in people[:n_champions]:
+        nomination = champions.nomination_create(
+            actor=lead, la=la, user=person, reason="Leads reflective talk"
+        )
+        champions.nomination_approve(actor=tutor, nomination=nomination, on=on)
+
+
+def test_the_champions_ratio_is_green_from_ten_to_twenty_percent():
+    low, high, below = (make_la(arm=Arm.TREATMENT) for _ in range(3))
+    _champions(low, 10, 1, dt.date(2025, 3, 10))
+    _champions(high, 10, 2, dt.date(2025, 3, 10))
+    _champions(below, 20, 1, dt.date(2025, 3, 10))
+    assert _cell(low, "champions_ratio", MARCH).status == Status.GREEN
+    assert _cell(high, "champions_ratio", MARCH).status == Status.GREEN
+    assert _cell(below, "champions_ratio", MARCH).status == Status.AMBER  # 5%
+    # Approved in March: none yet in February.
+    feb = _cell(low, "champions_ratio", dt.date(2025, 2, 1))
+    assert (feb.figure.numerator, feb.status) == (0, Status.RED)
+
+
+# --- forum posts count as engagement -----------------------------------------------------
+
+
+def test_a_forum_post_in_the_window_counts_as_engagement():
+    from hub.forum import services as forum
+    from hub.forum.models import Board, Post
+
+    la = make_la(arm=Arm.TREATMENT)
+    poster, quiet = make_user(Role.KEYWORKER, la), make_user(Role.KEYWORKER, la)
+    for person in (poster, quiet):
+        joined(person, dt.date(2024, 12, 1))
+        person.last_active_at = None
+        person.save(update_fields=["last_active_at"])
+    board = Board.objects.filter(kind="all").first() or Board.objects.create(name="All", kind="all")
+    thread = forum.thread_create(user=poster, board=board, title="Genograms", body="Has anyone tried one?")
+    Post.objects.filter(thread=thread).update(created_at=at(dt.date(2025, 3, 15)))  # as if posted then
+    cell = _cell(la, "engagement", MARCH)
+    assert (cell.figure.numerator, cell.figure.denominator) == (1, 2)
+    assert _cell(la, "engagement", dt.date(2025, 5, 1)).figure.numerator == 0
