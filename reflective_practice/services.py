@@ -7,6 +7,7 @@ call them), write inside a transaction and notify people once it commits."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -433,8 +434,6 @@ def _retry_if_sqlite_is_busy(func):
             except OperationalError as exc:
                 if connection.vendor != "sqlite" or "locked" not in str(exc) or attempt == 49:
                     raise
-                import time
-
                 time.sleep(0.02)
 
     wrapped.__doc__ = func.__doc__

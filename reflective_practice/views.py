@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -362,7 +363,7 @@ def feed_settings(request):
         messages.success(request, "Your calendar link has changed: the old link no longer works.")
         return redirect("reflective_feed_settings")
     feed = services.feed_get_or_create(user=request.user)
-    url = request.build_absolute_uri(f"/reflective/feed/{feed.token}.ics")
+    url = request.build_absolute_uri(reverse("reflective_feed", args=[feed.token]))
     return render(request, "reflective_practice/feed_settings.html", {"feed_url": url})
 
 
