@@ -25,8 +25,17 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
 
 
 class CriterionMarkInline(admin.TabularInline):
+    """Marks are shown, not edited, here: the assessment screen recomputes the outcome."""
+
     model = CriterionMark
     extra = 0
+    readonly_fields = ["criterion", "value", "comment"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Assessment)
