@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +44,6 @@ class ActivityMiddleware:
             now = timezone.now()
             last = user.last_active_at
             if last is None or timezone.localdate(last) != timezone.localdate(now):
-                type(user).objects.filter(pk=user.pk).update(last_active_at=now)
+                get_user_model().objects.filter(pk=user.pk).update(last_active_at=now)
                 user.last_active_at = now
         return self.get_response(request)

@@ -108,3 +108,14 @@ def test_the_notification_list_makes_the_same_queries_for_one_and_fifty(
         notify(person, title=f"n{n}", email=False)
     with django_assert_num_queries(len(one.captured_queries)):
         client.get("/notifications/")
+
+
+def test_a_request_records_the_day_a_person_was_last_active(world, client):
+    from hub.models import User
+
+    person = world["t_keyworker"]
+    User.objects.filter(pk=person.pk).update(last_active_at=None)
+    client.force_login(person)
+    client.get("/")
+    person.refresh_from_db()
+    assert person.last_active_at is not None
