@@ -17,6 +17,7 @@ urlpatterns = [
     path("consultations/pattern/new/", views.availability_create, name="reflective_availability_create"),
     path("consultations/times/<int:pk>/book/", views.slot_book, name="reflective_slot_book"),
     path("consultations/bookings/<int:pk>/", views.booking_detail, name="reflective_booking_detail"),
+    path("consultations/bookings/<int:pk>.ics", views.booking_ics, name="reflective_booking_ics"),
     path("feed/", views.feed_settings, name="reflective_feed_settings"),
     path("feed/<str:token>.ics", views.feed, name="reflective_feed"),
 ]

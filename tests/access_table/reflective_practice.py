@@ -61,6 +61,12 @@ RULES = [
         LA_VIEW,
         treatment=True,
     ),
+    Url(
+        "reflective_booking_ics",
+        lambda w: f"/reflective/consultations/bookings/{w.extra['rp_booking'].pk}.ics",
+        LA_VIEW,
+        treatment=True,
+    ),
     Url("reflective_feed_settings", "/reflective/feed/", SIGNED_IN),
     # The feed's token is its only credential: anyone holding it gets the feed; the
     # events in it are filtered by the access policy for the feed's owner.

@@ -126,3 +126,12 @@ def test_a_single_session_downloads_as_ics(place, client):
     response = client.get(reverse("reflective_session_ics", args=[session.pk]))
     _h, events = parse(response.content.decode())
     assert [e["UID"] for e in events] == [session.uid]
+
+
+def test_a_single_consultation_downloads_as_ics(place, client):
+    now = dt.datetime.now(dt.UTC)
+    slot = slot_at(place.practitioner, now + dt.timedelta(days=3))
+    booking = services.booking_create(actor=place.kw1, slot=slot, purpose="Help", now=now)
+    client.force_login(place.kw1)
+    _h, events = parse(client.get(reverse("reflective_booking_ics", args=[booking.pk])).content.decode())
+    assert [(e["UID"], e["STATUS"]) for e in events] == [(booking.uid, "CONFIRMED")]
