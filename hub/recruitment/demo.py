@@ -100,12 +100,12 @@ def _marks(n: int, *, exclude: str | None = None) -> dict[str, tuple[str, str]]:
 
 
 def seed(demo: Demo) -> None:
+    assessor = _person("assessor@coram.example", "Ada Assessor", demo.evaluators, Role.ASSESSOR)
+    demo.sign_ins.append(("assessor@coram.example", "EOI assessor"))
     services_round = RecruitmentRound.objects.filter(name=ROUND_NAME).first()
     if services_round is not None and Randomisation.objects.filter(round=services_round).exists():
         return  # already seeded
     admin = demo.user("admin@ift.example")
-    assessor = _person("assessor@coram.example", "Ada Assessor", demo.evaluators, Role.ASSESSOR)
-    demo.sign_ins.append(("assessor@coram.example", "EOI assessor"))
 
     round = services_round or RecruitmentRound.objects.create(
         name=ROUND_NAME,
