@@ -35,7 +35,7 @@ def _client_ip(request) -> str:
 def _rate_limited(request) -> bool:
     return services.rate_limit_hit(
         key=f"eoi:{_client_ip(request)}",
-        limit=getattr(settings, "EOI_RATE_LIMIT", 30),
+        limit=getattr(settings, "EOI_RATE_LIMIT", 60),
         window_seconds=getattr(settings, "EOI_RATE_WINDOW_SECONDS", 3600),
     )
 
