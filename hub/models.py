@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -321,15 +321,39 @@ class Pilot(models.Model):
             cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
         return out
 
+    CACHE_KEY = "hub:pilot:current"
+
     @classmethod
     def current(cls) -> Pilot:
-        pilot = cls.objects.filter(is_current=True).first()
+        """The current pilot. Every access decision asks for it, so it is cached (in Redis
+        when REDIS_URL is set) and the cache is cleared whenever a pilot is saved."""
+        from django.core.cache import cache
+
+        pilot = cache.get(cls.CACHE_KEY)
         if pilot is None:
-            pilot, _ = cls.objects.get_or_create(
-                is_current=True,
-                defaults={"name": "Supporting Families systemic practice pilot"},
-            )
+            pilot = cls.objects.filter(is_current=True).first()
+            if pilot is None:
+                pilot, _ = cls.objects.get_or_create(
+                    is_current=True,
+                    defaults={"name": "Supporting Families systemic practice pilot"},
+                )
+            cache.set(cls.CACHE_KEY, pilot, 300)
         return pilot
+
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        # Clear after the transaction too, so no other process caches the old dates meanwhile.
+        cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
+
+    def delete(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        result = super().delete(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        return result
 
 
 class AccessRefusal(models.Model):

@@ -106,3 +106,12 @@ def test_a_role_that_does_not_fit_the_organisation_is_refused(world):
         services.membership_create(
             actor=None, user=world["t_keyworker"], organisation=world.ift, role=Role.KEYWORKER
         )
+
+
+def test_the_current_pilot_is_cached_and_a_change_of_dates_clears_the_cache(db, django_assert_num_queries):
+    Pilot.current()
+    with django_assert_num_queries(0):
+        Pilot.current()
+    set_pilot(starts_on=D(2030, 1, 1), ends_on=D(2031, 1, 1))
+    assert Pilot.current().starts_on == D(2030, 1, 1)
+    assert Pilot.current().phase == Phase.BEFORE
