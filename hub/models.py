@@ -301,6 +301,21 @@ class Pilot(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.starts_on:%-d %b %Y} to {self.ends_on:%-d %b %Y})"
 
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        # Clear after the transaction too, so no other process caches the old dates meanwhile.
+        cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
+
+    def delete(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        result = super().delete(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        return result
+
     def phase_on(self, day: dt.date) -> Phase:
         if day < self.starts_on:
             return Phase.BEFORE
@@ -339,21 +354,6 @@ class Pilot(models.Model):
                 )
             cache.set(cls.CACHE_KEY, pilot, 300)
         return pilot
-
-    def save(self, *args, **kwargs):
-        from django.core.cache import cache
-
-        super().save(*args, **kwargs)
-        # Clear after the transaction too, so no other process caches the old dates meanwhile.
-        cache.delete(self.CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
-
-    def delete(self, *args, **kwargs):
-        from django.core.cache import cache
-
-        result = super().delete(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
-        return result
 
 
 class AccessRefusal(models.Model):
