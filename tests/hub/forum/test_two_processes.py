@@ -87,6 +87,16 @@ def two_servers(world):
         for proc in procs:
             proc.terminate()
             proc.wait(timeout=10)
+        # Let PostgreSQL notice the servers' connections are gone before the test
+        # database is dropped.
+        with connection.cursor() as cursor:
+            for _ in range(100):
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0] == 0:
+                    break
+                time.sleep(0.1)
 
 
 def test_a_reply_posted_through_one_process_reaches_a_reader_on_the_other(world, boards, two_servers):
