@@ -14,7 +14,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hub.fidelity.indicators import BY_KEY, INDICATORS, Indicator
@@ -259,7 +272,8 @@ def activity_sources(start: dt.datetime, end: dt.datetime, user_ref: str = "user
 
 def _engagement(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
     def active(month: dt.date) -> Q:
-        end = month_end(month)
+        # While the month runs, "the last 30 days" end now.
+        end = min(month_end(month), timezone.now())
         return activity_q(end - dt.timedelta(days=30), end)
 
     counts = _per_month_counts(keyworker_memberships(ctx.la_ids), ctx.months, active)
@@ -613,12 +627,65 @@ class KeyworkerLine:
     team: str
     last_active_at: dt.datetime | None
     active: bool
+    cpd_days: int = 0
+    champion: bool = False
+    champion_days: int = 0
+    consultations: int = 0
+    reflective: int = 0
 
 
 @dataclass(frozen=True)
 class TeamLine:
     team: Team
     keyworkers: int
+    held: list[tuple[dt.date, bool]] = field(default_factory=list)
+
+
+def _count_of(qs: QuerySet) -> Coalesce:
+    """A correlated COUNT of `qs`, as a subquery expression (COUNT as a plain function,
+    so no GROUP BY is added)."""
+    counted = qs.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+def _progress_annotations(month: dt.date, pilot: Pilot) -> dict:
+    """Per-keyworker counts for the drill-down, as subqueries of the membership's user."""
+    from reflective_practice.models import Attendance as SessionAttendance
+    from reflective_practice.models import Booking, BookingStatus
+    from training.models import Attendance as TrainingMark
+    from training.selectors import ATTENDED
+
+    until = _last_day(month)
+
+    def days(code: str):
+        return _count_of(
+            TrainingMark.objects.filter(
+                user=OuterRef("user"),
+                day__cohort__course__code=code,
+                day__date__lte=until,
+                status__in=ATTENDED,
+            )
+        )
+
+    return {
+        "cpd_days": days("cpd5"),
+        "champion_days": days("champions"),
+        "consultations": _count_of(
+            Booking.objects.filter(
+                keyworker=OuterRef("user"),
+                status=BookingStatus.HELD,
+                slot__starts_at__gte=quarter_start(month),
+                slot__starts_at__lt=month_end(month),
+            )
+        ),
+        "reflective": _count_of(
+            SessionAttendance.objects.filter(
+                user=OuterRef("user"),
+                session__starts_at__gte=month_start(pilot.starts_on),
+                session__starts_at__lt=month_end(month),
+            )
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -631,7 +698,10 @@ class LaDetail:
     teams: list[TeamLine]
     keyworkers: list[KeyworkerLine]
     contamination: Contamination
-    sections: dict = field(default_factory=dict)
+
+    @property
+    def months_so_far(self) -> list[dt.date]:
+        return [m for m in self.months if m <= self.month]
 
 
 def fidelity_for(la: Organisation, month: dt.date, pilot: Pilot) -> LaDetail:
@@ -649,14 +719,20 @@ def fidelity_for(la: Organisation, month: dt.date, pilot: Pilot) -> LaDetail:
         trends.append(Trend(indicator, points, bounds[indicator.key]))
         cells.append(points[-1][1])
     end = month_end(month)
-    start = end - dt.timedelta(days=30)
+    active_end = min(end, timezone.now())
+    start = active_end - dt.timedelta(days=30)
     memberships = list(
         keyworker_memberships([la.pk])
         .filter(in_post_at(end))
         .select_related("user", "team")
-        .annotate(active=ExpressionWrapper(activity_q(start, end), output_field=BooleanField()))
+        .annotate(active=ExpressionWrapper(activity_q(start, active_end), output_field=BooleanField()))
+        .annotate(**_progress_annotations(month, pilot))
         .order_by("team__name", "user__full_name")
     )
+    from champions.selectors import champion_ids
+    from reflective_practice.selectors import sessions_held_by_team_month
+
+    champions = champion_ids(_last_day(month))
     keyworkers = [
         KeyworkerLine(
             pseudonym=m.user.pseudonym,
@@ -664,13 +740,22 @@ def fidelity_for(la: Organisation, month: dt.date, pilot: Pilot) -> LaDetail:
             team=m.team.name if m.team else "No team",
             last_active_at=m.user.last_active_at,
             active=bool(m.active),
+            cpd_days=m.cpd_days,
+            champion=m.user_id in champions,
+            champion_days=m.champion_days,
+            consultations=m.consultations,
+            reflective=m.reflective,
         )
         for m in memberships
     ]
     per_team: dict[int | None, int] = defaultdict(int)
     for m in memberships:
         per_team[m.team_id] += 1
-    teams = [TeamLine(t, per_team.get(t.pk, 0)) for t in la.teams.order_by("name")]
+    held = sessions_held_by_team_month(months=months, organisation_ids=[la.pk])
+    teams = [
+        TeamLine(t, per_team.get(t.pk, 0), [(m, held.get(t.pk, {}).get(m, False)) for m in months])
+        for t in la.teams.order_by("name")
+    ]
     return LaDetail(
         la=la,
         month=month,

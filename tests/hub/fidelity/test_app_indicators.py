@@ -57,6 +57,8 @@ def test_cpd_completion_of_nine_in_ten_is_green_and_a_catch_up_counts():
             _mark(tutor, day, person, Mark.CAUGHT_UP if n == 2 else Mark.PRESENT)
     cell = _cell(la, "cpd_completion", MARCH)
     assert (cell.figure.numerator, cell.figure.denominator, cell.status) == (9, 10, Status.GREEN)
+    detail = selectors.fidelity_for(la, MARCH, pilot())
+    assert sorted(k.cpd_days for k in detail.keyworkers) == [0] + [5] * 9
 
 
 def test_cpd_completion_below_ninety_percent_is_amber_and_an_absence_does_not_count():
