@@ -132,6 +132,9 @@ def reset() -> None:
     if has_table(champion):
         champion.objects.filter(user__in=users).delete()
     AccessRefusal.objects.filter(organisation__in=las).delete()
+    ExportLog = model("fidelity", "ExportLog")
+    if has_table(ExportLog):
+        ExportLog.objects.filter(user__in=users).delete()
     Membership.objects.filter(organisation__in=las).delete()
     Membership.objects.filter(user__in=users).delete()
     users.delete()
