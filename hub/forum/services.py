@@ -188,9 +188,25 @@ def _post_write(*, user: User, thread: Thread, body: str, quote_of: Post | None)
     thread.refresh_from_db(fields=["last_post_at", "last_post_id", "post_count"])
     Follow.objects.get_or_create(user=user, thread=thread)
     ReadMarker.objects.update_or_create(user=user, thread=thread, defaults={"last_read_post_id": post.pk})
-    _notify_about(post)
     transaction.on_commit(lambda: broadcast.post_created(post))
+    transaction.on_commit(lambda: _queue_notifications(post.pk))
     return post
+
+
+def _queue_notifications(post_id: int) -> None:
+    from hub.forum.tasks import notify_about_post
+
+    notify_about_post.enqueue(post_id=post_id)
+
+
+def post_notify(*, post_id: int) -> None:
+    """Tell people mentioned in a post, and those following its thread or board, once
+    each; people who chose the daily digest get no email per post."""
+    post = Post.objects.select_related("thread__board", "author").filter(pk=post_id).first()
+    if post is None or post.hidden_at or post.removed_at:
+        return
+    with transaction.atomic():
+        _notify_about(post)
 
 
 def _notify_about(post: Post) -> None:

@@ -134,7 +134,8 @@ def test_followers_hear_of_replies_and_digest_people_get_no_email_per_post(
 ):
     services.follow_set(user=world["t_practitioner"], board=boards["all"], following=True)
     services.preference_set(user=world["t_practitioner"], daily_digest=True)
-    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="one")
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="one")
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.post_create(user=world["o_keyworker"], thread=thread, body="two")
