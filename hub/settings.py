@@ -271,3 +271,9 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 CONSULTATION_CANCEL_CUTOFF_HOURS = env_int("CONSULTATION_CANCEL_CUTOFF_HOURS", 24)
 # How long after the pilot's end personal data is kept before `apply_retention` anonymises it.
 RETENTION_DAYS_AFTER_PILOT = env_int("RETENTION_DAYS_AFTER_PILOT", 730)
+# The public expression-of-interest form: posts per address per window, the DCS letter's size limit,
+# and whether to trust X-Forwarded-For (only behind a proxy that sets it).
+EOI_RATE_LIMIT = env_int("EOI_RATE_LIMIT", 60)
+EOI_RATE_WINDOW_SECONDS = env_int("EOI_RATE_WINDOW_SECONDS", 3600)
+EOI_LETTER_MAX_BYTES = env_int("EOI_LETTER_MAX_BYTES", 5 * 1024 * 1024)
+EOI_TRUST_X_FORWARDED_FOR = env_bool("EOI_TRUST_X_FORWARDED_FOR", env_bool("BEHIND_PROXY", False))
