@@ -47,3 +47,33 @@ def threshold_update(
 def export_log_record(*, user: User, what: str, file_format: str) -> ExportLog:
     """Record one download of evaluation data (who, when, what)."""
     return ExportLog.objects.create(user=user, what=what[:100], file_format=file_format[:8])
+
+
+def attention_email_send(*, month, pilot) -> int:
+    """Email each delivery lead the indicators that turned red in `month`, with links to
+    the drill-downs. Returns how many people were sent it."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from hub.fidelity import selectors
+    from hub.models import Role
+
+    data = selectors.fidelity_dashboard(month=month, pilot=pilot, las=selectors.treatment_las())
+    if data.attention:
+        lines = [
+            f"- {item.la.name}: {item.cell.indicator.label} is off track ({item.cell.figure.text}; "
+            f"target {item.cell.target}). {settings.SITE_URL}{reverse('fidelity_la', args=[item.la.pk])}"
+            f"?month={month:%Y-%m}"
+            for item in data.attention
+        ]
+        body = f"These indicators turned off track in {month:%B %Y}:\n\n" + "\n".join(lines)
+    else:
+        body = f"Nothing turned off track in {month:%B %Y}."
+    leads = User.objects.filter(
+        memberships__role=Role.DELIVERY_LEAD, memberships__ended_at__isnull=True, is_active=True
+    ).distinct()
+    emails = [lead.email for lead in leads]
+    for email in emails:
+        send_mail(f"Fidelity: needs attention, {month:%B %Y}", body, None, [email])
+    return len(emails)

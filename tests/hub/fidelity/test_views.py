@@ -191,3 +191,17 @@ def test_the_dashboard_requests_query_count_is_the_same_for_two_and_eight_las(
     with django_assert_num_queries(len(two.captured_queries)):
         response = client.get("/fidelity/?month=2025-03")
     assert response.content.decode().count('<th scope="row"><a href="/fidelity/la/') == 8
+
+
+def test_the_needs_attention_email_lists_what_turned_red(world, mailoutbox):
+    from django.core.management import call_command
+
+    pilot()
+    people = keyworkers(world.treatment, 2)
+    for person in people:
+        active_on(person, dt.date(2025, 3, 30))
+    call_command("fidelity_attention_email", "--month", "2025-04", stdout=io.StringIO())
+    assert [m.to for m in mailoutbox] == [[world["delivery_lead"].email]]
+    body = mailoutbox[0].body
+    assert f"{world.treatment.name}: Hub engagement is off track" in body
+    assert f"/fidelity/la/{world.treatment.pk}/?month=2025-04" in body
