@@ -128,9 +128,9 @@ def reset() -> None:
     Board = model("forum", "Board")
     if has_table(Board):
         Board.objects.filter(organisation__in=las).delete()
-    champion = model("champions", "Champion")
-    if has_table(champion):
-        champion.objects.filter(user__in=users).delete()
+    nomination = model("champions", "Nomination")
+    if has_table(nomination):
+        nomination.objects.filter(user__in=users).delete()
     AccessRefusal.objects.filter(organisation__in=las).delete()
     ExportLog = model("fidelity", "ExportLog")
     if has_table(ExportLog):
@@ -259,9 +259,21 @@ def generate(scale: float, seed: int = 2024) -> dict:
                     marks.append(Attendance(day=day, user=person, status=status))
         bulk(Enrolment, enrolments, clock, "enrolments")
         bulk(Attendance, marks, clock, "training attendance marks")
-        Champion = model("champions", "Champion")
-        if has_table(Champion):
-            skipped.append("champions: the app's model is new; champions are enrolled on the course only")
+        Nomination = model("champions", "Nomination")
+        if has_table(Nomination):
+            approved = PILOT_START + dt.timedelta(days=60)
+            bulk(
+                Nomination,
+                [
+                    Nomination(
+                        la_id=la_id, user=person, reason="Bench", status="approved", approved_on=approved
+                    )
+                    for la_id, champs in champions.items()
+                    for person in champs
+                ],
+                clock,
+                "champions (approved nominations)",
+            )
         else:
             skipped.append("champions (approvals): the champions app does not record them yet")
     else:
