@@ -705,6 +705,33 @@ def feed_shows(user, what: str, *, request: HttpRequest | None = None) -> bool:
         user, what=what, request=request
     )
 
+
+def feed_shows_course(user, course, *, request: HttpRequest | None = None) -> bool:
+    """Whether a person's feed lists the days of a course they are enrolled on: a
+    treatment course as the training pages allow (none to the control arm during the
+    pilot, the refusal recorded); a control-arm course always."""
+    if course.arm == Arm.TREATMENT:
+        return feed_shows(user, TRAINING, request=request)
+    return bool(getattr(user, "is_active", False))
+
+
+def can_join_waitlist(user) -> bool:
+    """A keyworker of a treatment LA asks to hear of free consultation times in their LA."""
+    return (
+        can_view_treatment_content(user, what=CONSULTATIONS)
+        and is_keyworker(user)
+        and home_la(user) is not None
+    )
+
+
+@url_rule
+def may_leave_waitlist(user, *, pk: int, request: HttpRequest | None = None, **_kw) -> bool:
+    from reflective_practice.models import WaitlistEntry
+
+    if not consultations_rule(user, request=request):
+        return False
+    return WaitlistEntry.objects.filter(pk=pk, keyworker_id=user.pk).exists()
+
 # ---------------------------------------------------------------------------
 # Forum
 # ---------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
 from hub.models import Team, User
@@ -166,3 +168,16 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only you can read this. Do not name or identify a family.",
     )
+
+
+class WaitlistForm(forms.Form):
+    week = forms.TypedChoiceField(
+        label="Which week?",
+        coerce=lambda value: dt.date.fromisoformat(value),
+        help_text="We will tell you when a consultation time in that week is offered or frees up.",
+        error_messages={"required": "Choose a week.", "invalid_choice": "Choose one of the weeks listed."},
+    )
+
+    def __init__(self, *args, weeks: list[dt.date], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["week"].choices = [(w.isoformat(), f"Week beginning {w:%A %-d %B %Y}") for w in weeks]

@@ -305,3 +305,69 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+# --- waiting list and reminders ------------------------------------------------------
+
+
+class WaitlistEntry(models.Model):
+    """A keyworker waiting to hear when a consultation time frees up in one week.
+
+    The week is the Monday of a Europe/London week. Booking any time in that week takes
+    the keyworker off the list."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    keyworker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    last_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["week_start", "created_at", "pk"]
+        verbose_name_plural = "waiting list entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["keyworker", "organisation", "week_start"], name="waitlist_one_per_person_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.keyworker} waiting for the week of {self.week_start:%-d %b %Y}"
+
+
+class Reminder(models.Model):
+    """A reminder email sent, so that it is never sent twice.
+
+    A session's reminder is keyed by its change counter (`Session.sequence`): a moved
+    session gets a fresh reminder. A moved booking is a new booking, so it gets one too."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    sequence = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=True) ^ Q(booking__isnull=True),
+                name="reminder_for_session_or_booking",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "user", "sequence"],
+                condition=Q(session__isnull=False),
+                name="reminder_once_per_session_change",
+            ),
+            models.UniqueConstraint(
+                fields=["booking", "user"],
+                condition=Q(booking__isnull=False),
+                name="reminder_once_per_booking",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.user} for {self.session or self.booking}"

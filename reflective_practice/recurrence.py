@@ -84,3 +84,13 @@ def weekly_slots(
             cursor += step
         day += dt.timedelta(days=7)
     return out
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the week holding `day`."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def local_week(moment: dt.datetime) -> dt.date:
+    """The Monday of the Europe/London week in which `moment` falls."""
+    return week_start(moment.astimezone(LONDON).date())

@@ -14,11 +14,15 @@ from reflective_practice import recurrence
 from reflective_practice.models import (
     ACTIVE_BOOKING,
     Booking,
+    BookingStatus,
+    Reminder,
     Rsvp,
     Session,
     SessionStatus,
     Slot,
+    WaitlistEntry,
 )
+from training import ics as training_ics
 
 
 def session_invitees(session: Session) -> QuerySet[User]:
@@ -167,6 +171,66 @@ def booking_detail(pk: int) -> Booking:
     )
 
 
+def waitlist_of(keyworker: User, *, now: dt.datetime) -> QuerySet[WaitlistEntry]:
+    """The weeks a keyworker is waiting for, from this week on."""
+    this_week = recurrence.week_start(timezone.localtime(now, recurrence.LONDON).date())
+    return WaitlistEntry.objects.filter(keyworker=keyworker, week_start__gte=this_week).order_by("week_start")
+
+
+def waitlist_weeks(*, now: dt.datetime, weeks: int = 8) -> list[dt.date]:
+    """The Mondays of this week and the next few, to offer on the waiting-list form."""
+    this_week = recurrence.week_start(timezone.localtime(now, recurrence.LONDON).date())
+    return [this_week + dt.timedelta(weeks=n) for n in range(weeks)]
+
+
+# --- reminders -----------------------------------------------------------------------
+
+
+def session_reminders_due(*, now: dt.datetime, until: dt.datetime) -> QuerySet[Rsvp]:
+    """Replies of people going to a scheduled session that starts after `now` and by
+    `until`, who have had no reminder for the session as it now stands."""
+    sent = Reminder.objects.filter(
+        session=OuterRef("session"), user=OuterRef("user"), sequence=OuterRef("session__sequence")
+    )
+    return (
+        Rsvp.objects.filter(
+            going=True,
+            user__is_active=True,
+            session__status=SessionStatus.SCHEDULED,
+            session__starts_at__gt=now,
+            session__starts_at__lte=until,
+        )
+        .filter(~Exists(sent))
+        .select_related("session__series", "user")
+        .order_by("session__starts_at", "pk")
+    )
+
+
+def booking_reminders_due(*, now: dt.datetime, until: dt.datetime) -> list[tuple[Booking, User]]:
+    """(booking, person) for each booked consultation starting after `now` and by
+    `until` whose keyworker or practitioner has had no reminder for it yet."""
+
+    def sent(field: str) -> Exists:
+        return Exists(Reminder.objects.filter(booking=OuterRef("pk"), user=OuterRef(field)))
+
+    bookings = (
+        Booking.objects.filter(
+            status=BookingStatus.BOOKED, slot__starts_at__gt=now, slot__starts_at__lte=until
+        )
+        .annotate(keyworker_reminded=sent("keyworker"), practitioner_reminded=sent("slot__practitioner"))
+        .filter(Q(keyworker_reminded=False) | Q(practitioner_reminded=False))
+        .select_related("slot", "slot__practitioner", "keyworker")
+        .order_by("slot__starts_at", "pk")
+    )
+    due: list[tuple[Booking, User]] = []
+    for b in bookings:
+        if not b.keyworker_reminded and b.keyworker.is_active:
+            due.append((b, b.keyworker))
+        if not b.practitioner_reminded and b.slot.practitioner.is_active:
+            due.append((b, b.slot.practitioner))
+    return due
+
+
 # --- calendar feed -------------------------------------------------------------------
 
 
@@ -187,6 +251,20 @@ def feed_bookings(user, *, since: dt.datetime) -> QuerySet[Booking]:
         Booking.objects.filter(Q(keyworker=user) | Q(slot__practitioner=user), slot__ends_at__gte=since)
         .select_related("slot", "slot__practitioner", "keyworker")
         .order_by("slot__starts_at")
+    )
+
+
+def feed_training_days(user, *, since: dt.date):
+    """Training days of the cohorts a person is enrolled on (enrolment not removed)."""
+    from training.models import TrainingDay
+
+    return (
+        TrainingDay.objects.filter(
+            cohort__enrolments__user=user, cohort__enrolments__removed_at__isnull=True, date__gte=since
+        )
+        .select_related("cohort__course")
+        .distinct()
+        .order_by("date", "starts_at")
     )
 
 
@@ -230,6 +308,25 @@ def feed_events(user, *, now: dt.datetime, request=None) -> list:
                     url=site + reverse("reflective_booking_detail", args=[b.pk]),
                     cancelled=not b.is_active,
                     sequence=1 if not b.is_active else 0,
+                )
+            )
+    shown: dict[int, bool] = {}
+    for day in feed_training_days(user, since=since.date()):
+        course = day.cohort.course
+        if course.pk not in shown:
+            shown[course.pk] = access.feed_shows_course(user, course, request=request)
+        if shown[course.pk]:
+            # The same UID as the training day's own .ics download, so the two merge.
+            one = training_ics.day_event(day)
+            events.append(
+                Event(
+                    uid=one.uid,
+                    starts_at=one.start,
+                    ends_at=one.end,
+                    summary=one.summary,
+                    description=one.description,
+                    location=one.location,
+                    url=site + reverse("training_cohort", args=[day.cohort_id]),
                 )
             )
     events.sort(key=lambda e: e.starts_at)

@@ -29,11 +29,13 @@ from reflective_practice.models import (
     BookingStatus,
     CalendarFeed,
     Mode,
+    Reminder,
     Rsvp,
     Session,
     SessionSeries,
     SessionStatus,
     Slot,
+    WaitlistEntry,
     new_feed_token,
 )
 
@@ -279,6 +281,7 @@ def slot_create(
     location: str = "",
     min_hours_ahead: int = 24,
     max_weeks_ahead: int = 8,
+    now: dt.datetime | None = None,
 ) -> Slot:
     """Offer one consultation time. A practitioner's times never overlap: checked here
     for a clear message, and guaranteed by an exclusion constraint on PostgreSQL."""
@@ -295,7 +298,7 @@ def slot_create(
         raise ValidationError({"starts_at": f"This overlaps a time you already offer ({clash})."})
     try:
         with transaction.atomic():
-            return Slot.objects.create(
+            slot = Slot.objects.create(
                 organisation=la,
                 practitioner=actor,
                 starts_at=starts_at,
@@ -305,6 +308,10 @@ def slot_create(
                 min_hours_ahead=min_hours_ahead,
                 max_weeks_ahead=max_weeks_ahead,
             )
+            _tell_waiting(
+                slots=[slot], why="A new consultation time has been offered", now=now or timezone.now()
+            )
+            return slot
     except IntegrityError as exc:
         raise ValidationError({"starts_at": "This overlaps a time you already offer."}) from exc
 
@@ -323,6 +330,7 @@ def pattern_create(
     location: str = "",
     min_hours_ahead: int = 24,
     max_weeks_ahead: int = 8,
+    now: dt.datetime | None = None,
 ) -> AvailabilityPattern:
     """Offer a weekly run of slots (e.g. Wednesdays 13:00–16:00 in 45-minute slots with a
     15-minute buffer). Refused whole if any slot would overlap a time already offered."""
@@ -385,6 +393,11 @@ def pattern_create(
                     max_weeks_ahead=max_weeks_ahead,
                 )
                 for starts, ends in times
+            )
+            _tell_waiting(
+                slots=list(pattern.slots.all()),
+                why="New consultation times have been offered",
+                now=now or timezone.now(),
             )
     except IntegrityError as exc:
         raise ValidationError({"start_time": "These times overlap times you already offer."}) from exc
@@ -464,6 +477,11 @@ def booking_create(*, actor: User, slot: Slot, purpose: str, now: dt.datetime | 
                 booking = Booking.objects.create(
                     slot=locked, keyworker=actor, purpose=purpose[:300], created_at=now
                 )
+            WaitlistEntry.objects.filter(
+                keyworker=actor,
+                organisation_id=locked.organisation_id,
+                week_start=recurrence.local_week(locked.starts_at),
+            ).delete()
             notify(
                 locked.practitioner,
                 title=f"New consultation booked for {_local(locked.starts_at)}",
@@ -514,6 +532,9 @@ def booking_cancel(*, actor: User, booking: Booking, reason: str, now: dt.dateti
             title=f"Consultation on {_local(booking.slot.starts_at)} cancelled",
             body=f"Cancelled by {actor.get_full_name()}. Reason: {booking.cancel_reason}",
             url=reverse("reflective_booking_detail", args=[booking.pk]),
+        )
+        _tell_waiting(
+            slots=[booking.slot], why="A consultation time has been freed", now=now, skip_user_ids={actor.pk}
         )
     return booking
 
@@ -574,3 +595,111 @@ def feed_regenerate(*, user: User) -> CalendarFeed:
             feed.save(update_fields=["token", "created_at"])
         audit(actor=user, action="reflective.feed_regenerate", detail=f"Calendar feed of {user.pk}")
     return feed
+
+
+# --- waiting list -------------------------------------------------------------------------
+
+
+def waitlist_join(*, actor: User, day: dt.date, now: dt.datetime | None = None) -> WaitlistEntry:
+    """Put a keyworker on the waiting list for the week holding `day` (kept as its
+    Monday). Asking again for the same week keeps their place in the line."""
+    now = now or timezone.now()
+    _require(access.can_join_waitlist(actor), "Only keyworkers can join the waiting list for consultations.")
+    week = recurrence.week_start(day)
+    if week + dt.timedelta(days=7) <= timezone.localtime(now, recurrence.LONDON).date():
+        raise ValidationError({"week": "That week has passed: choose this week or a later one."})
+    la = access.home_la(actor)
+    with transaction.atomic():
+        entry, _ = WaitlistEntry.objects.get_or_create(
+            keyworker=actor, organisation=la, week_start=week, defaults={"created_at": now}
+        )
+    return entry
+
+
+def waitlist_leave(*, actor: User, entry: WaitlistEntry) -> None:
+    _require(entry.keyworker_id == actor.pk, "You can only take yourself off the waiting list.")
+    WaitlistEntry.objects.filter(pk=entry.pk).delete()
+
+
+def _tell_waiting(
+    *, slots: list[Slot], why: str, now: dt.datetime, skip_user_ids: set[int] = frozenset()
+) -> None:
+    """Once the transaction commits, tell everyone waiting for a week in which one of
+    `slots` is free to book, in the order they joined. Times too close to book (inside
+    their minimum notice) tell no one."""
+    weeks: dict[int, set[dt.date]] = {}
+    for slot in slots:
+        if slot.withdrawn_at is None and slot.starts_at >= now + dt.timedelta(hours=slot.min_hours_ahead):
+            weeks.setdefault(slot.organisation_id, set()).add(recurrence.local_week(slot.starts_at))
+    if not weeks:
+        return
+
+    def send() -> None:
+        for organisation_id, week_starts in weeks.items():
+            entries = list(
+                WaitlistEntry.objects.filter(organisation_id=organisation_id, week_start__in=week_starts)
+                .exclude(keyworker_id__in=skip_user_ids)
+                .select_related("keyworker")
+                .order_by("created_at", "pk")
+            )
+            for entry in entries:
+                notify(
+                    entry.keyworker,
+                    title=f"{why} in the week of {entry.week_start:%-d %B %Y}",
+                    body="Book it on the consultations page before someone else does.",
+                    url=reverse("reflective_consultations"),
+                )
+            WaitlistEntry.objects.filter(pk__in=[e.pk for e in entries]).update(last_notified_at=now)
+
+    transaction.on_commit(send)
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+REMINDER_HOURS = 24
+
+
+def _remind(*, user: User, title: str, body: str, url: str, **key) -> bool:
+    """Record the reminder and send it, or do neither if it was already sent."""
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(user=user, **key)
+            notify(user, title=title, body=body, url=url)
+    except IntegrityError:
+        return False
+    return True
+
+
+def reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Email a reminder for each group session (to the people going) and each booked
+    consultation (to the keyworker and the practitioner) starting within the next
+    24 hours. Returns how many were sent.
+
+    Never twice: each reminder is recorded, keyed by the session's change counter, so
+    running this again sends nothing new, while a moved session gets a fresh reminder.
+    Cancelled sessions and bookings get none."""
+    now = now or timezone.now()
+    until = now + dt.timedelta(hours=REMINDER_HOURS)
+    sent = 0
+    for rsvp in selectors.session_reminders_due(now=now, until=until):
+        session = rsvp.session
+        where = session.online_link or session.venue
+        sent += _remind(
+            user=rsvp.user,
+            session=session,
+            sequence=session.sequence,
+            title=f"Reminder: {session.series.title} on {_local(session.starts_at)}",
+            body=f"Where: {where}" if where else "",
+            url=reverse("reflective_session_detail", args=[session.pk]),
+        )
+    for booking, person in selectors.booking_reminders_due(now=now, until=until):
+        other = booking.keyworker if person.pk == booking.slot.practitioner_id else booking.slot.practitioner
+        where = booking.slot.location
+        sent += _remind(
+            user=person,
+            booking=booking,
+            title=f"Reminder: consultation with {other.get_full_name()} on {_local(booking.slot.starts_at)}",
+            body=f"{booking.slot.get_mode_display()}{f': {where}' if where else ''}.",
+            url=reverse("reflective_booking_detail", args=[booking.pk]),
+        )
+    return sent

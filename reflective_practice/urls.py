@@ -18,6 +18,10 @@ urlpatterns = [
     path("consultations/times/<int:pk>/book/", views.slot_book, name="reflective_slot_book"),
     path("consultations/bookings/<int:pk>/", views.booking_detail, name="reflective_booking_detail"),
     path("consultations/bookings/<int:pk>.ics", views.booking_ics, name="reflective_booking_ics"),
+    path("consultations/waiting-list/", views.waitlist_join, name="reflective_waitlist_join"),
+    path(
+        "consultations/waiting-list/<int:pk>/leave/", views.waitlist_leave, name="reflective_waitlist_leave"
+    ),
     path("feed/", views.feed_settings, name="reflective_feed_settings"),
     path("feed/<str:token>.ics", views.feed, name="reflective_feed"),
 ]

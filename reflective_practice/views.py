@@ -25,8 +25,9 @@ from reflective_practice.forms import (
     SessionCancelForm,
     SessionMoveForm,
     SlotForm,
+    WaitlistForm,
 )
-from reflective_practice.models import CalendarFeed, Slot
+from reflective_practice.models import CalendarFeed, Slot, WaitlistEntry
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -200,6 +201,7 @@ def consultations(request):
     if context["is_keyworker"] and la is not None:
         context["free_slots"] = selectors.free_slots(organisation_id=la.pk, now=now)[:40]
         context["bookings"] = list(selectors.bookings_of(user)[:50])
+        context["waitlist"] = list(selectors.waitlist_of(user, now=now))
     if context["is_practitioner"]:
         context["slots"] = list(selectors.practitioner_slots(user, since=now - dt.timedelta(days=7))[:100])
     return render(request, "reflective_practice/consultations.html", context)
@@ -316,6 +318,36 @@ def booking_ics(request, pk: int):
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = f'attachment; filename="consultation-{booking.pk}.ics"'
     return response
+
+
+@access.require(access.may_book_consultations)
+def waitlist_join(request):
+    now = timezone.now()
+    form = WaitlistForm(request.POST or None, weeks=selectors.waitlist_weeks(now=now))
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.waitlist_join(actor=request.user, day=form.cleaned_data["week"], now=now)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"You are on the waiting list for the week beginning {entry.week_start:%-d %B}."
+            )
+            return redirect("reflective_consultations")
+    return render(request, "reflective_practice/waitlist_form.html", {"form": form})
+
+
+@access.require(access.may_leave_waitlist)
+@require_POST
+def waitlist_leave(request, pk: int):
+    entry = get_object_or_404(WaitlistEntry, pk=pk)
+    try:
+        services.waitlist_leave(actor=request.user, entry=entry)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "You are off the waiting list for that week.")
+    return redirect("reflective_consultations")
 
 
 def _local_dt(day: dt.date, time: dt.time) -> dt.datetime:

@@ -67,6 +67,16 @@ RULES = [
         LA_VIEW,
         treatment=True,
     ),
+    Url(
+        "reflective_waitlist_join", "/reflective/consultations/waiting-list/", {"t_keyworker"}, treatment=True
+    ),
+    Url(
+        "reflective_waitlist_leave",
+        lambda w: f"/reflective/consultations/waiting-list/{w.extra['rp_waiting'].pk}/leave/",
+        {"t_keyworker"},
+        ok_status=405,
+        treatment=True,
+    ),
     Url("reflective_feed_settings", "/reflective/feed/", SIGNED_IN),
     # The feed's token is its only credential: anyone holding it gets the feed; the
     # events in it are filtered by the access policy for the feed's owner.
@@ -109,3 +119,6 @@ def build(world):
         actor=world["t_keyworker"], slot=booked, purpose="Help"
     )
     world.extra["rp_feed"] = services.feed_get_or_create(user=world["t_keyworker"])
+    world.extra["rp_waiting"] = services.waitlist_join(
+        actor=world["t_keyworker"], day=timezone.localdate() + dt.timedelta(weeks=1)
+    )
