@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.resources import helpers
+
+
+@pytest.fixture
+def library(db):
+    return helpers.library()

@@ -1,0 +1,173 @@
+"""Editing in the Wagtail admin at /cms/: a content editor drafts and submits a page,
+the delivery lead approves, which publishes it; revisions are kept."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Revision, WorkflowState
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
+
+from resources import services
+from resources.models import ArticlePage
+from tests.factories import make_user
+
+
+@pytest.fixture
+def delivery_lead(world):
+    lead = world["delivery_lead"]
+    services.delivery_lead_moderator_add(user=lead)
+    return lead
+
+
+def _add_form(client, library, **fields):
+    """The admin's add form for an article, as the browser would post it, filled in."""
+    url = reverse("wagtailadmin_pages:add", args=["resources", "articlepage", library.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
+    data.update(
+        nested_form_data(
+            {
+                "title": "Working with grandparents",
+                "slug": "working-with-grandparents",
+                "summary": "How to include grandparents who bring up children.",
+                "audience": "treatment",
+                "kind": "reading",
+                "body": streamfield(
+                    [("text", rich_text("<p>Grandparents often hold the family story.</p>"))]
+                ),
+                **fields,
+            }
+        )
+    )
+    return url, data
+
+
+def test_a_content_editor_submits_and_the_delivery_lead_approves_and_publishes(
+    library, world, delivery_lead, client
+):
+    editor = world["content_editor"]
+    client.force_login(editor)
+    url, data = _add_form(client, library)
+    data["action-submit"] = "Submit to Resource library approval"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = ArticlePage.objects.get(slug="working-with-grandparents")
+    assert not page.live
+    state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(page.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.workflow.name == services.WORKFLOW_NAME
+
+    # Keyworkers cannot see the draft.
+    client.force_login(world["t_keyworker"])
+    assert client.get("/resources/working-with-grandparents/").status_code == 404
+
+    # The delivery lead sees it waiting and approves it.
+    client.force_login(delivery_lead)
+    assert "Working with grandparents" in client.get(reverse("wagtailadmin_home")).content.decode()
+    task_state = state.current_task_state
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]),
+        {"comment": "Clear and useful."},
+    )
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.live
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_APPROVED
+    assert page.live_revision.user == editor  # the editor's revision is the one published
+    assert Revision.page_revisions.filter(object_id=str(page.pk)).count() >= 1
+
+    client.force_login(world["t_keyworker"])
+    response = client.get("/resources/working-with-grandparents/")
+    assert response.status_code == 200
+    assert "Grandparents often hold the family story." in response.content.decode()
+
+
+def test_a_content_editor_cannot_publish_directly_or_approve(library, world, delivery_lead, client):
+    editor = world["content_editor"]
+    client.force_login(editor)
+    url, data = _add_form(client, library)
+    data["action-publish"] = "Publish"
+    client.post(url, data)
+    page = ArticlePage.objects.get(slug="working-with-grandparents")
+    assert not page.live  # saved as a draft at most
+
+    del data["action-publish"]
+    data["action-submit"] = "Submit"
+    client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+    state = WorkflowState.objects.get(object_id=str(page.pk))
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", state.current_task_state.pk])
+    )
+    # Wagtail turns the editor away (back to the admin's dashboard) and nothing changes.
+    assert response.status_code == 302
+    page.refresh_from_db()
+    state.refresh_from_db()
+    assert not page.live
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+
+
+def test_the_delivery_lead_can_reject_with_a_comment_and_the_page_stays_unpublished(
+    library, world, delivery_lead, client
+):
+    client.force_login(world["content_editor"])
+    url, data = _add_form(client, library)
+    data["action-submit"] = "Submit"
+    client.post(url, data)
+    page = ArticlePage.objects.get(slug="working-with-grandparents")
+    state = WorkflowState.objects.get(object_id=str(page.pk))
+    client.force_login(delivery_lead)
+    client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "reject", state.current_task_state.pk]),
+        {"comment": "Please add an example."},
+    )
+    state.refresh_from_db()
+    page.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert not page.live
+
+
+def test_keyworkers_never_reach_the_admin(library, world, client):
+    client.force_login(world["t_keyworker"])
+    response = client.get("/cms/")
+    assert response.status_code == 302
+    assert "/cms/" not in response["Location"] or "login" in response["Location"]
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[library.pk])).status_code == 302
+
+
+def test_a_delivery_lead_outside_the_moderators_group_cannot_use_the_admin(library, world, client):
+    client.force_login(world["delivery_lead"])
+    assert client.get("/cms/").status_code == 302
+
+
+def test_only_delivery_leads_join_the_moderators_group(world):
+    with pytest.raises(Exception, match="not a delivery lead"):
+        services.delivery_lead_moderator_add(user=world["t_keyworker"])
+    lead = make_user("delivery_lead", world.ift)
+    services.delivery_lead_moderator_add(user=lead)
+    assert lead.groups.filter(name=services.MODERATORS_GROUP).exists()
+
+
+def test_setting_the_library_up_twice_changes_nothing(library):
+    from wagtail.models import GroupApprovalTask, Workflow
+
+    again = services.library_setup()
+    assert again.pk == library.pk
+    assert Workflow.objects.filter(name=services.WORKFLOW_NAME).count() == 1
+    assert GroupApprovalTask.objects.filter(name=services.TASK_NAME).count() == 1
+    assert library.get_workflow().name == services.WORKFLOW_NAME
+
+
+def test_the_library_sets_itself_up_on_a_database_without_a_page_tree(db):
+    """As after a transactional test empties every table, Wagtail's migrated pages too."""
+    from wagtail.models import Collection, Locale, Page, Site
+
+    Site.objects.all().delete()
+    Page.objects.all().delete()
+    Collection.objects.all().delete()
+    Locale.objects.all().delete()
+    index = services.library_setup()
+    assert index.url == "/resources/"
+    assert Collection.get_first_root_node() is not None
