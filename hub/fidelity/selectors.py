@@ -253,6 +253,7 @@ def _first_field(model, names: tuple[str, ...]) -> str | None:
 #: (app, model, the person field, candidate date fields).
 ACTIVITY_MODELS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ("forum", "Post", ("author",), ("created_at",)),
+    ("resources", "ResourceView", ("user",), ("at",)),
 ]
 
 

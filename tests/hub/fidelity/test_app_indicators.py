@@ -236,3 +236,17 @@ def test_a_forum_post_in_the_window_counts_as_engagement():
     cell = _cell(la, "engagement", MARCH)
     assert (cell.figure.numerator, cell.figure.denominator) == (1, 2)
     assert _cell(la, "engagement", dt.date(2025, 5, 1)).figure.numerator == 0
+
+
+def test_a_resource_view_in_the_window_counts_as_engagement():
+    from resources.models import ResourceView
+
+    la = make_la(arm=Arm.TREATMENT)
+    reader, quiet = make_user(Role.KEYWORKER, la), make_user(Role.KEYWORKER, la)
+    for person in (reader, quiet):
+        joined(person, dt.date(2024, 12, 1))
+        person.last_active_at = None
+        person.save(update_fields=["last_active_at"])
+    ResourceView.objects.create(user=reader, at=at(dt.date(2025, 3, 20)))
+    cell = _cell(la, "engagement", MARCH)
+    assert (cell.figure.numerator, cell.figure.denominator) == (1, 2)
