@@ -6,7 +6,38 @@ from tests.factories import build_world, pilot_around_today
 
 
 @pytest.fixture(autouse=True)
-def _pilot_running(db):
+def _reference_data(db):
+    """Put back the rows the data migrations create (courses, default fidelity thresholds,
+    Wagtail's root page and site) when a transactional test emptied the database."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from wagtail.models import Page
+
+    from hub.fidelity.models import Threshold
+    from training.models import Course
+
+    if not Course.objects.exists():
+        import_module("training.migrations.0002_seed_courses").seed(apps, None)
+    if not Threshold.objects.exists():
+        import_module("hub.fidelity.migrations.0002_default_thresholds").add_defaults(apps, None)
+    from wagtail.models import Collection, Locale
+
+    if not Locale.objects.exists():
+        import_module("wagtail.migrations.0054_initial_locale").initial_locale(apps, None)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.exists():
+        from wagtail.models import Site
+
+        home = Page.add_root(instance=Page(title="Root", slug="root")).add_child(
+            instance=Page(title="Welcome", slug="home")
+        )
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+
+
+@pytest.fixture(autouse=True)
+def _pilot_running(db, _reference_data):
     """Every test starts with the pilot under way (dates set around today); tests of
     other phases set their own dates."""
     return pilot_around_today()
@@ -23,3 +54,10 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The browser tests run last: Playwright keeps an event loop running in the main
+    thread once started, which the websocket tests' own loops cannot share."""
+    items.sort(key=lambda item: "/tests/browser/" in str(item.path))
