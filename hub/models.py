@@ -71,8 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def pseudonym(self) -> str:
         """A stable, non-reversible code for this person, used wherever names are hidden."""
-        digest = hashlib.sha256(f"{settings.SECRET_KEY}:person:{self.pk}".encode()).hexdigest()
-        return "P-" + digest[:10].upper()
+        from hub.pseudonyms import code
+
+        return code("person", self.pk)
 
 
 class Arm(models.TextChoices):

@@ -271,6 +271,9 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 CONSULTATION_CANCEL_CUTOFF_HOURS = env_int("CONSULTATION_CANCEL_CUTOFF_HOURS", 24)
 # How long after the pilot's end personal data is kept before `apply_retention` anonymises it.
 RETENTION_DAYS_AFTER_PILOT = env_int("RETENTION_DAYS_AFTER_PILOT", 730)
+# Keys the pseudonyms evaluators see (pages and exports); required with DEBUG off.
+EVALUATION_PSEUDONYM_KEY = env_str("EVALUATION_PSEUDONYM_KEY")
+FORUM_POSTS_PER_MINUTE = env_int("FORUM_POSTS_PER_MINUTE", 10)
 # The public expression-of-interest form: posts per address per window, the DCS letter's size limit,
 # and whether to trust X-Forwarded-For (only behind a proxy that sets it).
 EOI_RATE_LIMIT = env_int("EOI_RATE_LIMIT", 60)

@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import hmac
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import BooleanField, ExpressionWrapper
 
 from hub import access
-from hub.env import env_str
 from hub.fidelity import selectors
 from hub.models import AccessRefusal, Membership, Pilot, Role
+from hub.pseudonyms import KEY_SETTING, code, pseudonym_key  # noqa: F401
 
-KEY_SETTING = "EVALUATION_PSEUDONYM_KEY"
 CHUNK = 2000
 #: The LA roles of the trial's people (IFT staff and evaluators are not in the data).
 TRIAL_ROLES = [Role.KEYWORKER, Role.PRACTITIONER, Role.LA_LEAD, Role.SENIOR_LEADER]
@@ -41,17 +36,6 @@ SURFACES = {
 }
 
 
-def pseudonym_key() -> bytes:
-    key = getattr(settings, KEY_SETTING, "") or env_str(KEY_SETTING)
-    if not key:
-        # Only a development or test run may make do without a key of its own.
-        if settings.DEBUG or getattr(settings, "TESTING", False):
-            key = "development-only-evaluation-pseudonym-key"
-        else:
-            raise ImproperlyConfigured(f"{KEY_SETTING} must be set to export evaluation data.")
-    return key.encode()
-
-
 class Pseudonymiser:
     """Stable keyed codes for people and teams."""
 
@@ -64,8 +48,7 @@ class Pseudonymiser:
             return ""
         found = self._cache.get((kind, pk))
         if found is None:
-            digest = hmac.new(self.key, f"{kind}:{pk}".encode(), hashlib.sha256).hexdigest()
-            found = self._cache[(kind, pk)] = f"{kind[0].upper()}-{digest[:12].upper()}"
+            found = self._cache[(kind, pk)] = code(kind, pk, self.key)
             if len(self._cache) > 200_000:
                 self._cache.clear()
         return found
