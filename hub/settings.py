@@ -223,6 +223,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 # The database backend uses PostgreSQL full-text search on PostgreSQL, SQLite FTS5 otherwise.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS = []  # no third-party players
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from a third party
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 # Documents are served by Wagtail's view, which asks hub/access.py (resources/wagtail_hooks.py).

@@ -38,6 +38,8 @@
       .catch(function () { window.location.reload(); })
       .finally(function () {
         form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+        // Disabling the pressed button took focus away: give it back so keyboard users keep their place.
+        button.focus();
       });
   });
 })();
