@@ -5,10 +5,12 @@ message lost while Redis is down is fetched again by the page when it reconnects
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 
 log = logging.getLogger("hub.forum")
 
@@ -86,8 +88,62 @@ def thread_changed(thread) -> None:
     _send(thread.board.group_name, event)
 
 
+PRESENCE_WINDOW = 1  # seconds: at most one "N people reading" count per group in this time
+
+
+def _presence_keys(group: str) -> tuple[str, str]:
+    return f"forum.presence.sent.{group}", f"forum.presence.due.{group}"
+
+
 def presence(group: str, count: int) -> None:
-    _send(group, {"type": "presence", "count": count})
+    """Send the count at once unless one went out for this group within the window (in
+    any process: the mark is in the shared cache). Otherwise make sure one later count
+    follows when the window has passed, read afresh then, so the count ends right while
+    a crowd joining or leaving costs a few broadcasts rather than one per person."""
+    sent_key, due_key = _presence_keys(group)
+    if cache.add(sent_key, 1, timeout=PRESENCE_WINDOW):
+        _send(group, {"type": "presence", "count": count})
+    elif cache.add(due_key, 1, timeout=PRESENCE_WINDOW + 5):
+        _schedule(_presence_later(group))
+
+
+def _schedule(coroutine) -> None:
+    """Run `coroutine` as a task on the event loop serving this code: the running loop,
+    or, from a thread of `database_sync_to_async`, the loop of the consumer that called."""
+
+    def start():
+        # A fresh context: the caller's may belong to a `database_sync_to_async` call
+        # that has finished by the time this task reads the database.
+        task = asyncio.get_running_loop().create_task(coroutine, context=contextvars.Context())
+        _pending.add(task)
+        task.add_done_callback(_pending.discard)
+
+    async def start_there():
+        start()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(start_there)()
+    else:
+        start()
+
+
+async def _presence_later(group: str) -> None:
+    from channels.db import database_sync_to_async
+
+    from hub.forum.selectors import presence_count
+
+    sent_key, due_key = _presence_keys(group)
+    try:
+        await asyncio.sleep(PRESENCE_WINDOW)
+        # Clear the mark before counting: a change after this point schedules again.
+        await cache.adelete(due_key)
+        count = await database_sync_to_async(presence_count)(group)
+        await cache.aset(sent_key, 1, timeout=PRESENCE_WINDOW)
+        _send(group, {"type": "presence", "count": count})
+    except Exception:  # a down layer or cache: the next join or leave sends a count
+        log.exception("Could not send the presence count to %s", group)
 
 
 def access_changed(user_id: int) -> None:

@@ -153,3 +153,37 @@ async def test_an_idle_socket_still_delivers_after_twelve_seconds(world, boards)
     )
     assert (await _next(reader, "post.created", timeout=10))["post"]["id"] == post.pk
     await reader.disconnect()
+
+
+async def test_a_crowd_joining_at_once_costs_a_few_presence_counts_and_ends_right(world, boards, broadcasts):
+    from hub.models import Role
+
+    def people(n):
+        crowd = []
+        for i in range(n):
+            user = hub_services.user_create(email=f"crowd{i}@example.org", full_name=f"Crowd {i}")
+            hub_services.membership_create(
+                actor=None, user=user, organisation=world.treatment, role=Role.KEYWORKER
+            )
+            crowd.append(user)
+        return crowd
+
+    crowd = await database_sync_to_async(people)(40)
+    thread = await database_sync_to_async(_thread)(world, boards)
+    path = f"/ws/forum/threads/{thread.pk}/"
+    readers = await asyncio.gather(*(_open(user, path) for user in crowd))
+
+    # The count each page ends on is everyone, though most joins sent nothing.
+    for reader in readers:
+        count = None
+        while count != len(crowd):
+            count = (await _next(reader, "presence"))["count"]
+    counts = [
+        event["count"]
+        for group, event in broadcasts
+        if event["type"] == "presence" and group == thread.group_name
+    ]
+    assert 1 <= len(counts) <= 4, counts
+    assert counts[-1] == len(crowd)
+    for reader in readers:
+        await reader.disconnect()
