@@ -31,7 +31,6 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "daphne",
     "hub.apps.HubConfig",
     "hub.notifications.apps.NotificationsConfig",
     "hub.forum.apps.ForumConfig",
