@@ -40,6 +40,8 @@ _ADMIN_PERMISSIONS = {
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
     "wagtailimages": ["add_image", "change_image", "choose_image"],
 }
+#: Editors keep the library's list of topics (a snippet).
+_TOPIC_PERMISSIONS = ["add_topic", "change_topic", "delete_topic", "view_topic"]
 _PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 
 
@@ -51,11 +53,14 @@ def library_setup(*, title: str = "Resource library", intro: str = "") -> Librar
     """Make sure the library exists and is moderated: the index page at /resources/,
     the "Delivery lead moderators" group, the workflow in which a content editor
     submits a page and the delivery lead approves and publishes it, and both groups'
-    rights to upload documents and images. Safe to repeat."""
+    rights to upload documents and images and to keep the topics. Safe to repeat."""
     index = library_index_ensure(title=title, intro=intro)
     library_workflow_ensure(index)
     for group in (content_editors_group(), moderators_group()):
         media_permissions_ensure(group)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="resources", codename__in=_TOPIC_PERMISSIONS)
+        )
     return index
 
 

@@ -8,11 +8,11 @@ Serving a page asks hub/access.py; a view by a signed-in person is recorded.
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -60,7 +60,11 @@ COURSE_DAYS: dict[str, int] = {
 
 
 def _library_panels(*, with_kind: bool) -> list:
-    fields = [FieldPanel("summary"), FieldPanel("audience"), FieldPanel("topics")]
+    fields = [
+        FieldPanel("summary"),
+        FieldPanel("audience"),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+    ]
     if with_kind:
         fields.insert(1, FieldPanel("kind"))
     return [MultiFieldPanel(fields, heading="In the library")]
@@ -159,12 +163,6 @@ class ResourcePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["is_saved"] = selectors.is_saved(request.user, self)
         return context
-
-    def route(self, request, path_components):
-        # Resource pages have no children; anything below one is not found.
-        if path_components:
-            raise Http404
-        return super().route(request, path_components)
 
 
 class TrainingMaterialPage(ResourcePage):

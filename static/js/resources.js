@@ -14,7 +14,6 @@
     var title = button.querySelector(".visually-hidden");
     var name = title ? title.textContent.replace(/^[^“]*/, "") : "";
     action.value = saved ? "remove" : "save";
-    button.setAttribute("aria-pressed", saved ? "true" : "false");
     button.firstChild.textContent = saved ? "Saved to My resources" : "Save to My resources";
     if (title) title.textContent = (saved ? ": remove " : ": ") + name;
   }

@@ -3,6 +3,7 @@ opens the tool and downloads its template; a control keyworker is refused."""
 
 from __future__ import annotations
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from hub.models import AccessRefusal, Arm, Role
@@ -10,6 +11,11 @@ from resources.models import ResourceView
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, make_la, make_user
 from tests.resources import helpers
+
+
+@pytest.fixture(autouse=True)
+def _own_media_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def _library():

@@ -119,7 +119,7 @@ def _listing_queries(client, path: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("path", ["/resources/", "/resources/?q=family", "/resources/?topic=relationships"])
+@pytest.mark.parametrize("path", ["/resources/", "/resources/?q=family&topic=relationships"])
 def test_the_listing_query_count_is_the_same_for_5_and_50_pages(path, library, world, client):
     topic = Topic.objects.create(name="Relationships", slug="relationships")
     client.force_login(world["t_keyworker"])

@@ -171,3 +171,20 @@ def test_the_library_sets_itself_up_on_a_database_without_a_page_tree(db):
     index = services.library_setup()
     assert index.url == "/resources/"
     assert Collection.get_first_root_node() is not None
+
+
+@pytest.mark.parametrize("model", ["trainingmaterialpage", "systemictoolpage", "articlepage"])
+def test_editors_get_the_admin_form_for_every_page_type(model, library, world, client):
+    client.force_login(world["content_editor"])
+    response = client.get(reverse("wagtailadmin_pages:add", args=["resources", model, library.pk]))
+    assert response.status_code == 200
+    assert 'name="audience"' in response.content.decode()
+
+
+def test_editors_keep_the_list_of_topics(library, world, client):
+    client.force_login(world["content_editor"])
+    response = client.post(reverse("wagtailsnippets_resources_topic:add"), {"name": "Working with schools"})
+    assert response.status_code == 302
+    from resources.models import Topic
+
+    assert Topic.objects.get().slug == "working-with-schools"
