@@ -28,8 +28,13 @@ XSS = [
 @pytest.fixture
 def asgi_server(transactional_db):
     import uvicorn
+    from channels.layers import channel_layers
 
     from hub.asgi import application
+
+    # Each server runs its own event loop: give it a channel layer of its own, since a
+    # layer's locks belong to the loop that first used them.
+    channel_layers.backends.clear()
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -53,6 +58,7 @@ def asgi_server(transactional_db):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    channel_layers.backends.clear()
 
 
 def test_a_reply_appears_on_another_persons_open_page_and_hostile_markup_is_inert(
