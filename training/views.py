@@ -11,18 +11,11 @@ from django.utils import timezone
 
 from hub import access
 from hub.models import Organisation, User
+from hub.views import _apply_errors
 from training import pdf, selectors, services
 from training.forms import CohortForm, DayForm, EnrolForm, MarkForm, RemoveForm
 from training.ics import calendar, day_event
 from training.models import Cohort, Course, Enrolment, Status, TrainingDay
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @access.require(access.can_see_training)
