@@ -10,28 +10,14 @@ from champions.forms import ActivityForm, DecisionForm, NominationForm, Withdraw
 from champions.models import FoundationAward, Nomination, NominationStatus
 from hub import access
 from hub.models import Role, User
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _lead_la(user):
-    for m in access.profile(user).memberships:
-        if m.role == Role.LA_LEAD and m.organisation.is_treatment:
-            return m.organisation
-    return None
+from hub.views import _apply_errors
 
 
 @access.require(access.can_see_champions)
 def index(request):
     user = request.user
     deciders = access.can_decide_nominations(user) or access.is_hub_admin(user)
-    lead_la = _lead_la(user)
+    lead_la = access.led_treatment_la(user)
     if deciders:
         ratios = list(selectors.ratios().values())
     elif lead_la:
@@ -60,7 +46,7 @@ def directory(request):
 
 @access.require(access.can_nominate_any)
 def nominate(request):
-    la = _lead_la(request.user)
+    la = access.led_treatment_la(request.user)
     taken = Nomination.objects.filter(
         status__in=[NominationStatus.PENDING, NominationStatus.APPROVED]
     ).values("user_id")
@@ -130,8 +116,8 @@ def activities(request):
     user = request.user
     if access.can_decide_nominations(user) or access.is_hub_admin(user):
         la, mine = None, None
-    elif _lead_la(user):
-        la, mine = _lead_la(user), None
+    elif access.led_treatment_la(user):
+        la, mine = access.led_treatment_la(user), None
     else:
         la, mine = None, user
     rows = selectors.activities(la=la, champion=mine)[:100]

@@ -516,7 +516,15 @@ def can_withdraw_champion(user, la: Organisation) -> bool:
 
 
 def is_treatment_la_lead(user) -> bool:
-    return any(m.role == Role.LA_LEAD and m.organisation.arm == Arm.TREATMENT for m in profile(user).memberships)
+    return led_treatment_la(user) is not None
+
+
+def led_treatment_la(user) -> Organisation | None:
+    """The treatment LA whose champions this person manages as its LA lead, if any."""
+    for m in profile(user).memberships:
+        if m.role == Role.LA_LEAD and m.organisation.is_treatment:
+            return m.organisation
+    return None
 
 
 def can_see_champions(user, *, request: HttpRequest | None = None, **_kw) -> bool:
