@@ -128,6 +128,9 @@ def reset() -> None:
     Board = model("forum", "Board")
     if has_table(Board):
         Board.objects.filter(organisation__in=las).delete()
+    activity = model("champions", "Activity")
+    if has_table(activity):
+        activity.objects.filter(la__in=las).delete()
     nomination = model("champions", "Nomination")
     if has_table(nomination):
         nomination.objects.filter(user__in=users).delete()
@@ -276,6 +279,34 @@ def generate(scale: float, seed: int = 2024) -> dict:
             )
         else:
             skipped.append("champions (approvals): the champions app does not record them yet")
+        Activity = model("champions", "Activity")
+        if has_table(Activity):
+            kinds = ["huddle", "genogram", "co_working", "case_discussion", "other"]
+            team_of = {
+                person.pk: team for people_teams in keyworkers.values() for person, team in people_teams
+            }
+            bulk(
+                Activity,
+                [
+                    Activity(
+                        champion=person,
+                        la_id=la_id,
+                        team=team_of[person.pk],
+                        date=month + dt.timedelta(days=rng.randrange(0, 28)),
+                        kind=rng.choice(kinds),
+                        colleagues=rng.randrange(1, 9),
+                        description="Bench activity",
+                    )
+                    for la_id, champs in champions.items()
+                    for person in champs
+                    for month in all_months
+                    if month >= approved
+                ],
+                clock,
+                "champions' activities",
+            )
+        else:
+            skipped.append("champions' activities: the champions app does not record them yet")
     else:
         skipped.append("training: the app does not record cohorts yet")
 

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, DateField, ExpressionWrapper, OuterRef, Subquery
 
 from hub import access
 from hub.fidelity import selectors
@@ -79,6 +79,10 @@ def _date(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).date().isoformat() if value else ""
 
 
+def _day(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
 def _when(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else ""
 
@@ -86,16 +90,53 @@ def _when(value: dt.datetime | None) -> str:
 # --- people -------------------------------------------------------------------
 
 
+def _champion(field: str) -> Subquery:
+    """`field` of the person's latest time as a champion of the membership's LA."""
+    from champions.models import Nomination
+
+    latest = (
+        Nomination.objects.filter(
+            user=OuterRef("user_id"), la=OuterRef("organisation_id"), approved_on__isnull=False
+        )
+        .order_by("-approved_on", "-pk")
+        .values(field)[:1]
+    )
+    return Subquery(latest, output_field=DateField())
+
+
 def _people_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
     rows = (
         Membership.objects.filter(role__in=TRIAL_ROLES, organisation__kind="la")
+        .annotate(champion_from=_champion("approved_on"), champion_to=_champion("withdrawn_on"))
         .order_by("organisation__name", "user_id", "role", "started_at")
         .values_list(
-            "user_id", "organisation__name", "organisation__arm", "team_id", "role", "started_at", "ended_at"
+            "user_id",
+            "organisation__name",
+            "organisation__arm",
+            "team_id",
+            "role",
+            "started_at",
+            "ended_at",
+            "champion_from",
+            "champion_to",
         )
     )
-    for user_id, la, arm, team_id, role, started, ended in rows.iterator(chunk_size=CHUNK):
-        yield (p.person(user_id), la, arm, p.team(team_id), role, _date(started), _date(ended))
+    for user_id, la, arm, team_id, role, started, ended, champion_from, champion_to in rows.iterator(
+        chunk_size=CHUNK
+    ):
+        if role != Role.KEYWORKER:
+            champion_from = champion_to = None
+        yield (
+            p.person(user_id),
+            la,
+            arm,
+            p.team(team_id),
+            role,
+            _date(started),
+            _date(ended),
+            _day(champion_from),
+            _day(champion_to),
+        )
 
 
 PEOPLE = Table(
@@ -110,6 +151,16 @@ PEOPLE = Table(
         Column("role", "keyworker, practitioner (systemic practitioner), la_lead or senior_leader."),
         Column("from", "The date the role started (UTC)."),
         Column("to", "The date the role ended (UTC), empty while it continues."),
+        Column(
+            "champion_from",
+            "For a keyworker who is or was a systemic champion of the LA: the date they became "
+            "one (their latest time as champion, if more than one); else empty.",
+        ),
+        Column(
+            "champion_to",
+            "The date that time as champion ended (withdrawn), empty while it continues or if "
+            "never a champion.",
+        ),
     ],
     _people_rows,
 )
@@ -257,16 +308,18 @@ SESSIONS = Table(
 def _session_attendance_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
     from reflective_practice.models import Attendance, Rsvp
 
-    going = {
-        (session_id, user_id): value
-        for session_id, user_id, value in Rsvp.objects.values_list("session_id", "user_id", "going").iterator(
-            chunk_size=CHUNK
-        )
-    }
-    rows = Attendance.objects.order_by("session_id", "user_id").values_list("session_id", "user_id")
-    for session_id, user_id in rows.iterator(chunk_size=CHUNK):
-        answer = going.get((session_id, user_id))
-        yield (session_id, p.person(user_id), "" if answer is None else ("yes" if answer else "no"))
+    answer = Rsvp.objects.filter(session=OuterRef("session_id"), user=OuterRef("user_id")).values("going")[:1]
+    rows = (
+        Attendance.objects.annotate(going=Subquery(answer, output_field=BooleanField()))
+        .order_by("session_id", "user_id")
+        .values_list("session_id", "user_id", "going")
+    )
+    for session_id, user_id, going in rows.iterator(chunk_size=CHUNK):
+        yield (session_id, p.person(user_id), _yes_no(going))
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
 
 
 SESSION_ATTENDANCE = Table(
@@ -279,6 +332,30 @@ SESSION_ATTENDANCE = Table(
         Column("rsvp", "Their answer beforehand: yes, no, or empty if they did not answer."),
     ],
     _session_attendance_rows,
+)
+
+
+def _rsvp_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
+    from reflective_practice.models import Rsvp
+
+    rows = Rsvp.objects.order_by("session_id", "user_id").values_list(
+        "session_id", "user_id", "going", "answered_at"
+    )
+    for session_id, user_id, going, answered_at in rows.iterator(chunk_size=CHUNK):
+        yield (session_id, p.person(user_id), _yes_no(going), _when(answered_at))
+
+
+RSVPS = Table(
+    "reflective_rsvps",
+    "Reflective RSVPs",
+    "One row per answer an invited keyworker gave before a group reflective session.",
+    [
+        Column("session", "The session's number (see reflective_sessions)."),
+        Column("person", "The keyworker's pseudonym."),
+        Column("going", "yes if they said they were going, no if not (their latest answer)."),
+        Column("answered_at", "When they last answered (UTC, ISO 8601)."),
+    ],
+    _rsvp_rows,
 )
 
 
@@ -307,8 +384,43 @@ CONSULTATIONS = Table(
 )
 
 
+# --- champions' activities ---------------------------------------------------------
+
+
+def _activity_rows(p: Pseudonymiser, pilot: Pilot) -> Iterator[tuple]:
+    from champions.models import Activity
+
+    # The description is free text and stays in the hub.
+    rows = Activity.objects.order_by("date", "pk").values_list(
+        "pk", "champion_id", "la__name", "team_id", "date", "kind", "colleagues"
+    )
+    for pk, champion, la, team_id, date, kind, colleagues in rows.iterator(chunk_size=CHUNK):
+        yield (pk, p.person(champion), la, p.team(team_id), date.isoformat(), kind, colleagues)
+
+
+ACTIVITIES = Table(
+    "champion_activities",
+    "Champions' activities",
+    "One row per activity a systemic champion logged to embed systemic practice (no descriptions).",
+    [
+        Column("activity", "A number identifying the activity."),
+        Column("person", "The champion's pseudonym."),
+        Column("la", "The local authority."),
+        Column("team", "The pseudonym of the team it was with, if one was given."),
+        Column("date", "The day it took place."),
+        Column(
+            "kind",
+            "huddle (team huddle), genogram (genogram or ecomap practice), co_working (co-working a "
+            "family visit), case_discussion (case discussion using a systemic tool) or other.",
+        ),
+        Column("colleagues", "How many colleagues took part."),
+    ],
+    _activity_rows,
+)
+
+
 def extra_tables() -> list[Table]:
-    return [TRAINING, SESSIONS, SESSION_ATTENDANCE, CONSULTATIONS]
+    return [TRAINING, SESSIONS, SESSION_ATTENDANCE, RSVPS, CONSULTATIONS, ACTIVITIES]
 
 
 def table_named(name: str) -> Table | None:

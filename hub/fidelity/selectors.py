@@ -162,6 +162,8 @@ class Context:
     la_ids: list[int]
     months: list[dt.date]
     _keyworkers: dict[tuple[int, dt.date], int] | None = field(default=None, repr=False)
+    #: Rows shared by several indicators within one computation (never kept beyond it).
+    cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def keyworkers(self) -> dict[tuple[int, dt.date], int]:
@@ -290,64 +292,240 @@ def _last_day(month: dt.date) -> dt.date:
     return min(next_month(month) - dt.timedelta(days=1), timezone.localdate())
 
 
-# --- training (the training app's selectors) -------------------------------------
+# --- training and champions ----------------------------------------------------------
+#
+# The rules are the training and champions apps' own (`training.selectors`,
+# `champions.selectors`), computed here for every LA and month at once: one grouped
+# query per indicator with a conditional count per month, whose conditions are
+# uncorrelated subqueries (people who had completed by the month's end) or EXISTS
+# tests that the database turns into joins.
+
+
+def _courses(ctx: Context) -> dict:
+    """The courses the indicators read (one query for the computation)."""
+    if "courses" not in ctx.cache:
+        from training.models import Course
+
+        ctx.cache["courses"] = {
+            c.code: c for c in Course.objects.filter(code__in=["cpd5", "champions", "leaders"])
+        }
+    return ctx.cache["courses"]
+
+
+def _month_ends(ctx: Context) -> list[tuple[int, dt.date, dt.date]]:
+    return [(i, month, _last_day(month)) for i, month in enumerate(ctx.months)]
+
+
+def _people_of(ctx: Context) -> QuerySet[Membership]:
+    """Everyone who holds or held a role in the LAs computed (to narrow the subqueries)."""
+    return Membership.objects.filter(organisation_id__in=ctx.la_ids).values("user_id")
+
+
+def _current_keyworkers(ctx: Context) -> dict[int, dict[str, int]]:
+    """Current keyworkers per LA (an active membership of an active person), and of
+    them those who had attended every day of the five-day CPD by each month's end
+    (catch-ups count): ``{la_id: {"people": n, "m0": n, ...}}``. One query; the
+    champions ratio counts over the same people."""
+    if "current_keyworkers" in ctx.cache:
+        return ctx.cache["current_keyworkers"]
+    from training.models import Attendance as TrainingMark
+    from training.selectors import counted_statuses
+
+    course = _courses(ctx).get("cpd5")
+    ends = _month_ends(ctx)
+
+    def completed_by(end: dt.date) -> QuerySet:
+        return (
+            TrainingMark.objects.filter(
+                day__cohort__course=course,
+                status__in=counted_statuses(course),
+                day__date__lte=end,
+                user_id__in=_people_of(ctx),
+            )
+            .values("user_id")
+            .annotate(days=Count("day__number", distinct=True))
+            .filter(days__gte=course.days)
+            .values("user_id")
+        )
+
+    columns = (
+        {f"m{i}": Count("user", distinct=True, filter=Q(user_id__in=completed_by(end))) for i, _, end in ends}
+        if course is not None
+        else {}
+    )
+    rows = (
+        Membership.objects.active()
+        .filter(role=Role.KEYWORKER, user__is_active=True, organisation_id__in=ctx.la_ids)
+        .values("organisation_id")
+        .annotate(people=Count("user", distinct=True), **columns)
+        .order_by()
+    )
+    out = {row["organisation_id"]: row for row in rows}
+    ctx.cache["current_keyworkers"] = out
+    return out
 
 
 def _cpd_completion(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
-    from training import selectors as training
-
+    rows = _current_keyworkers(ctx)
     out = {}
-    for month in ctx.months:
-        rows = training.cpd_completion_by_la(_last_day(month))
-        for la_id in ctx.la_ids:
-            row = rows.get(la_id, {"completed": 0, "people": 0})
-            out[(la_id, month)] = _percent(row["completed"], row["people"])
+    for la_id in ctx.la_ids:
+        row = rows.get(la_id, {})
+        for i, month, _ in _month_ends(ctx):
+            out[(la_id, month)] = _percent(row.get(f"m{i}", 0), row.get("people", 0))
+    return out
+
+
+def _counts_for(cohort: str, la: str) -> Q:
+    """The LA a person's place on a cohort counts for: the lowest-numbered of the
+    cohort's LAs in which they hold an active membership (`cohort` and `la` name the
+    cohort and the candidate LA from the outer row)."""
+    member = Membership.objects.active().filter(user=OuterRef("user"), organisation_id=OuterRef(la))
+    lower = Membership.objects.active().filter(
+        user=OuterRef("user"),
+        organisation_id__lt=OuterRef(la),
+        organisation__training_cohorts=OuterRef(cohort),
+    )
+    return Q(Exists(member)) & ~Q(Exists(lower))
+
+
+#: The courses whose person-days the dashboard counts, and their indicators.
+COURSE_DAYS = {"cpd5": "cpd_attendance", "champions": "champions_course"}
+
+
+def _course_days(ctx: Context) -> dict[tuple[str, int, dt.date], tuple[int, int]]:
+    """Person-days of each course in COURSE_DAYS held by each month's end (active
+    enrolments × days held) and those attended (marks that count under the course's
+    rule): ``{(code, la_id, month): (attended, scheduled)}``. Two queries for both courses."""
+    if "course_days" in ctx.cache:
+        return ctx.cache["course_days"]
+    from training.models import Attendance as TrainingMark
+    from training.models import Enrolment
+    from training.selectors import counted_statuses
+
+    courses = [c for code, c in _courses(ctx).items() if code in COURSE_DAYS]
+    ends = _month_ends(ctx)
+    out: dict[tuple[str, int, dt.date], tuple[int, int]] = {}
+    if courses:
+        places = (
+            Enrolment.objects.active()
+            .filter(cohort__course__in=courses)
+            .filter(
+                Q(cohort__local_authorities__in=ctx.la_ids)
+                & _counts_for("cohort", "cohort__local_authorities")
+            )
+            .values("cohort__course__code", "cohort__local_authorities")
+            .annotate(
+                **{
+                    f"m{i}": Count("cohort__days", filter=Q(cohort__days__date__lte=end))
+                    for i, _, end in ends
+                }
+            )
+            .order_by()
+        )
+        scheduled = {
+            (row["cohort__course__code"], row["cohort__local_authorities"], month): row[f"m{i}"]
+            for row in places
+            for i, month, _ in ends
+        }
+        counted = Q()
+        for course in courses:
+            counted |= Q(day__cohort__course=course, status__in=counted_statuses(course))
+        enrolled = Enrolment.objects.active().filter(user=OuterRef("user"), cohort=OuterRef("day__cohort"))
+        marks = (
+            TrainingMark.objects.filter(counted)
+            .filter(Exists(enrolled))
+            .filter(
+                Q(day__cohort__local_authorities__in=ctx.la_ids)
+                & _counts_for("day__cohort", "day__cohort__local_authorities")
+            )
+            .values("day__cohort__course__code", "day__cohort__local_authorities")
+            .annotate(**{f"m{i}": Count("pk", filter=Q(day__date__lte=end)) for i, _, end in ends})
+            .order_by()
+        )
+        attended = {
+            (row["day__cohort__course__code"], row["day__cohort__local_authorities"], month): row[f"m{i}"]
+            for row in marks
+            for i, month, _ in ends
+        }
+        out = {key: (attended.get(key, 0), held) for key, held in scheduled.items()}
+    ctx.cache["course_days"] = out
     return out
 
 
 def _course_attendance(course_code: str) -> Callable[[Context], dict[tuple[int, dt.date], Figure]]:
-    def compute(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
-        from training import selectors as training
+    """Attended person-days of the course over those held so far."""
 
+    def compute(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
+        days = _course_days(ctx)
         out = {}
-        for month in ctx.months:
-            rows = training.attendance_counts(course_code, _last_day(month), la_ids=ctx.la_ids)
-            for la_id in ctx.la_ids:
-                row = rows.get(la_id, {"attended": 0, "scheduled": 0})
-                figure = _percent(row["attended"], row["scheduled"])
-                if not row["scheduled"]:
-                    figure = Figure(None, 0, 0, text="No days held yet")
-                out[(la_id, month)] = figure
+        for la_id in ctx.la_ids:
+            for month in ctx.months:
+                attended, held = days.get((course_code, la_id, month), (0, 0))
+                if held:
+                    out[(la_id, month)] = _percent(attended, held)
+                else:
+                    out[(la_id, month)] = Figure(None, 0, 0, text="No days held yet")
         return out
 
     return compute
 
 
 def _leaders_day(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
-    from training import selectors as training
+    """LA leads and senior leaders in post who attended the leaders' day by each month's
+    end (one query)."""
+    from training.models import Attendance as TrainingMark
+    from training.selectors import ATTENDED
 
+    def attended_by(end: dt.date) -> QuerySet:
+        return TrainingMark.objects.filter(
+            day__cohort__course__code="leaders",
+            status__in=ATTENDED,
+            day__date__lte=end,
+            user_id__in=_people_of(ctx),
+        ).values("user_id")
+
+    ends = _month_ends(ctx)
+    rows = (
+        Membership.objects.active()
+        .filter(role__in=[Role.LA_LEAD, Role.SENIOR_LEADER], organisation_id__in=ctx.la_ids)
+        .values("organisation_id")
+        .annotate(
+            **{
+                f"m{i}": Count("user", distinct=True, filter=Q(user_id__in=attended_by(end)))
+                for i, _, end in ends
+            }
+        )
+        .order_by()
+    )
+    counts = {(row["organisation_id"], month): row[f"m{i}"] for row in rows for i, month, _ in ends}
     out = {}
-    for month in ctx.months:
-        rows = training.leaders_day_attendance(_last_day(month))
-        for la_id in ctx.la_ids:
-            n = rows.get(la_id, 0)
+    for la_id in ctx.la_ids:
+        for month in ctx.months:
+            n = counts.get((la_id, month), 0)
             out[(la_id, month)] = Figure(n, n, text=f"{n} attended")
     return out
 
 
-# --- champions (the champions app's selectors) ----------------------------------------
-
-
 def _champions_ratio(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
-    from champions import selectors as champions
+    """Champions on each month's last day over current keyworkers (one query, and the
+    keyworkers CPD completion counts)."""
+    from champions.models import Nomination
+    from champions.selectors import champions_on
 
-    las = list(Organisation.objects.filter(pk__in=ctx.la_ids))
+    ends = _month_ends(ctx)
+    rows = (
+        Nomination.objects.filter(la_id__in=ctx.la_ids)
+        .values("la_id")
+        .annotate(**{f"m{i}": Count("pk", filter=champions_on(end)) for i, _, end in ends})
+        .order_by()
+    )
+    champions = {(row["la_id"], month): row[f"m{i}"] for row in rows for i, month, _ in ends}
+    current = _current_keyworkers(ctx)
     out = {}
-    for month in ctx.months:
-        rows = champions.ratios(las, on=_last_day(month))
-        for la_id in ctx.la_ids:
-            row = rows[la_id]
-            out[(la_id, month)] = _percent(row.champions, row.keyworkers)
+    for la_id in ctx.la_ids:
+        keyworkers = current.get(la_id, {}).get("people", 0)
+        for month in ctx.months:
+            out[(la_id, month)] = _percent(champions.get((la_id, month), 0), keyworkers)
     return out
 
 
@@ -360,14 +538,23 @@ def _reflective_sessions(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
 
     months = ctx.pilot.months(until=max(ctx.months))
     held = reflective.sessions_held_by_team_month(months=months, organisation_ids=ctx.la_ids)
-    team_la = dict(Team.objects.filter(organisation_id__in=ctx.la_ids).values_list("pk", "organisation_id"))
+    teams_of: dict[int, list[int]] = defaultdict(list)
+    for team_id, la_id in Team.objects.filter(organisation_id__in=ctx.la_ids).values_list(
+        "pk", "organisation_id"
+    ):
+        teams_of[la_id].append(team_id)
+    # Team-months held up to and including each month, per LA.
+    done_by: dict[tuple[int, dt.date], int] = {}
+    for la_id in ctx.la_ids:
+        done = 0
+        for month in months:
+            done += sum(1 for t in teams_of[la_id] if held.get(t, {}).get(month))
+            done_by[(la_id, month)] = done
     out = {}
     for month in ctx.months:
-        so_far = [m for m in months if m <= month]
+        so_far = sum(1 for m in months if m <= month)
         for la_id in ctx.la_ids:
-            teams = [t for t, la in team_la.items() if la == la_id]
-            done = sum(1 for t in teams for m in so_far if held.get(t, {}).get(m))
-            out[(la_id, month)] = _percent(done, len(teams) * len(so_far))
+            out[(la_id, month)] = _percent(done_by.get((la_id, month), 0), len(teams_of[la_id]) * so_far)
     return out
 
 

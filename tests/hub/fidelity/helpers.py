@@ -41,3 +41,20 @@ def keyworkers(la, n: int, *, since: dt.date = dt.date(2024, 12, 1)) -> list[Use
     for person in people:
         joined(person, since)
     return people
+
+
+def monthly_series(practitioner: User, teams, first_day: dt.date, last_day: dt.date):
+    """A monthly reflective series (second Wednesday, 10:00-11:30) through the service."""
+    from reflective_practice import services as reflective
+
+    return reflective.series_create(
+        actor=practitioner,
+        teams=teams,
+        ordinal=1,
+        weekday=2,
+        start_time=dt.time(10),
+        end_time=dt.time(11, 30),
+        venue="Town hall",
+        first_day=first_day,
+        last_day=last_day,
+    )

@@ -12,7 +12,7 @@ from hub.fidelity.models import Status
 from hub.models import Arm, OrganisationKind, Role
 from reflective_practice import services as reflective
 from tests.factories import make_la, make_org, make_user
-from tests.hub.fidelity.helpers import APRIL, MARCH, at, joined, pilot
+from tests.hub.fidelity.helpers import APRIL, MARCH, at, joined, monthly_series, pilot
 from training import services as training
 from training.models import Course
 from training.models import Status as Mark
@@ -109,17 +109,7 @@ def test_leaders_day_is_green_with_one_senior_leader_and_red_with_none():
 
 
 def _series(la, teams, practitioner):
-    return reflective.series_create(
-        actor=practitioner,
-        teams=teams,
-        ordinal=1,
-        weekday=2,
-        start_time=dt.time(10),
-        end_time=dt.time(11, 30),
-        venue="Town hall",
-        first_day=dt.date(2025, 1, 1),
-        last_day=dt.date(2025, 4, 30),
-    )
+    return monthly_series(practitioner, teams, dt.date(2025, 1, 1), dt.date(2025, 4, 30))
 
 
 def test_reflective_sessions_count_team_months_with_a_session_held():
@@ -250,3 +240,100 @@ def test_a_resource_view_in_the_window_counts_as_engagement():
     ResourceView.objects.create(user=reader, at=at(dt.date(2025, 3, 20)))
     cell = _cell(la, "engagement", MARCH)
     assert (cell.figure.numerator, cell.figure.denominator) == (1, 2)
+
+
+# --- the dashboard's figures follow the training and champions apps' own rules ----------
+
+
+def test_training_and_champions_figures_match_the_apps_own_selectors_month_by_month():
+    """A joint cohort of two LAs, a keyworker of one who leads in the other (their place
+    counts for the lower-numbered LA), a catch-up, a day left early, an absence, a removed enrolment, an ended role,
+    the leaders' day and a withdrawn champion: every month's figure is the one the
+    training and champions apps compute for that month."""
+    from champions import selectors as champion_reads
+    from champions import services as champions
+    from hub import services as hub
+    from training import selectors as training_reads
+    from training.models import Enrolment
+
+    first, second = make_la(arm=Arm.TREATMENT), make_la(arm=Arm.TREATMENT)
+    tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
+    ours = [make_user(Role.KEYWORKER, first) for _ in range(4)]
+    theirs = [make_user(Role.KEYWORKER, second) for _ in range(2)]
+    both = make_user(Role.KEYWORKER, second)
+    hub.membership_create(actor=None, user=both, organisation=first, role=Role.SENIOR_LEADER)
+    cohort = training.cohort_create(
+        actor=tutor,
+        course=Course.objects.get(code="cpd5"),
+        name="Joint CPD",
+        local_authorities=[first, second],
+    )
+    days = [
+        training.day_schedule(actor=tutor, cohort=cohort, date=FEB_MONDAY + dt.timedelta(weeks=w))
+        for w in range(5)
+    ]
+    training.enrolment_add_bulk(actor=tutor, cohort=cohort, la=first)
+    training.enrolment_add_bulk(actor=tutor, cohort=cohort, la=second)
+    marks = {0: Mark.PRESENT, 1: Mark.CAUGHT_UP, 2: Mark.LEFT_EARLY, 3: Mark.ABSENT}
+    for n, person in enumerate([*ours, *theirs, both]):
+        for d, day in enumerate(days):
+            _mark(tutor, day, person, marks[(n + d) % 4] if n % 2 else Mark.PRESENT)
+    training.enrolment_remove(
+        actor=tutor, enrolment=Enrolment.objects.get(cohort=cohort, user=ours[1]), reason="Moved team"
+    )
+    hub.membership_end(actor=None, membership=theirs[1].memberships.get())
+
+    leaders = training.cohort_create(
+        actor=tutor,
+        course=Course.objects.get(code="leaders"),
+        name="Leaders",
+        local_authorities=[first, second],
+    )
+    leader, absent = make_user(Role.SENIOR_LEADER, first), make_user(Role.LA_LEAD, second)
+    leaders_day = training.day_schedule(actor=tutor, cohort=leaders, date=dt.date(2025, 3, 12))
+    training.enrolment_add_bulk(actor=tutor, cohort=leaders, users=[leader, absent])
+    _mark(tutor, leaders_day, leader, Mark.PRESENT)
+    _mark(tutor, leaders_day, absent, Mark.ABSENT)
+
+    lead = make_user(Role.LA_LEAD, first)
+    nominations = [
+        champions.nomination_create(actor=lead, la=first, user=person, reason="Leads huddles")
+        for person in (ours[0], ours[2])
+    ]
+    champions.nomination_approve(actor=tutor, nomination=nominations[0], on=dt.date(2025, 2, 10))
+    champions.champion_withdraw(actor=lead, nomination=nominations[0], on=dt.date(2025, 3, 20), reason="Left")
+    champions.nomination_approve(actor=tutor, nomination=nominations[1], on=dt.date(2025, 3, 25))
+
+    months = [dt.date(2025, m, 1) for m in (1, 2, 3, 4)]
+    detail = {
+        la.pk: {t.indicator.key: dict(t.points) for t in selectors.fidelity_for(la, APRIL, pilot()).trends}
+        for la in (first, second)
+    }
+    checked = 0
+    for month in months:
+        last = selectors._last_day(month)
+        completion = training_reads.cpd_completion_by_la(last)
+        attendance = training_reads.attendance_counts("cpd5", last, la_ids=[first.pk, second.pk])
+        leaders_there = training_reads.leaders_day_attendance(last)
+        ratios = champion_reads.ratios([first, second], on=last)
+        for la in (first, second):
+            cells = detail[la.pk]
+            done = completion[la.pk]
+            cell = cells["cpd_completion"][month]
+            assert (cell.figure.numerator, cell.figure.denominator) == (done["completed"], done["people"])
+            held = attendance.get(la.pk, {"attended": 0, "scheduled": 0})
+            cell = cells["cpd_attendance"][month]
+            assert (cell.figure.numerator, cell.figure.denominator) == (held["attended"], held["scheduled"])
+            assert cells["leaders_day"][month].figure.value == leaders_there.get(la.pk, 0)
+            ratio = ratios[la.pk]
+            cell = cells["champions_ratio"][month]
+            assert (cell.figure.numerator, cell.figure.denominator) == (ratio.champions, ratio.keyworkers)
+            checked += 1
+    assert checked == 8
+    # The data reaches every rule: some but not all completed, days held in both LAs,
+    # the leader counted from March, one champion in March after the withdrawal.
+    march = {la.pk: detail[la.pk] for la in (first, second)}
+    assert 0 < march[first.pk]["cpd_completion"][MARCH].figure.numerator < 4
+    assert march[second.pk]["cpd_attendance"][MARCH].figure.denominator > 0
+    assert [march[first.pk]["leaders_day"][m].figure.value for m in months] == [0, 0, 1, 1]
+    assert [march[first.pk]["champions_ratio"][m].figure.numerator for m in months] == [0, 1, 1, 1]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 
 import pytest
 from openpyxl import load_workbook
@@ -11,7 +12,7 @@ from hub.fidelity import export
 from hub.fidelity.models import ExportLog, Threshold
 from hub.models import AccessRefusal, Arm, Role, User
 from tests.factories import make_la, make_user
-from tests.hub.fidelity.helpers import PILOT_START, active_on, at, joined, keyworkers, pilot
+from tests.hub.fidelity.helpers import PILOT_START, active_on, at, joined, keyworkers, monthly_series, pilot
 
 pytestmark = pytest.mark.django_db
 
@@ -99,12 +100,48 @@ def test_the_delivery_lead_changes_a_threshold_and_a_bad_band_is_refused_next_to
 
 @pytest.fixture
 def trial(world):
+    from champions import services as champions
+    from reflective_practice import services as reflective
+
     pilot()
     people = keyworkers(world.treatment, 3)
     active_on(people[0], dt.date(2025, 3, 20))
     AccessRefusal.objects.create(
         user=world["c_keyworker"], organisation=world.control, what="the forum", at=at(dt.date(2025, 3, 2))
     )
+    # A champion from 10 March 2025 until 20 June 2025, who logged an activity described
+    # with a colleague's and a team's name (free text that must not leave the hub).
+    champion = world["t_keyworker"]
+    nomination = champions.nomination_create(
+        actor=world["t_la_lead"], la=world.treatment, user=champion, reason="Leads huddles"
+    )
+    champions.nomination_approve(actor=world["delivery_lead"], nomination=nomination, on=dt.date(2025, 3, 10))
+    team = world.treatment.teams.order_by("name").first()
+    champions.activity_log(
+        actor=champion,
+        date=dt.date(2025, 3, 12),
+        kind="huddle",
+        colleagues=4,
+        description=f"Huddle with {team.name} and {people[1].full_name} on genograms",
+        team=team,
+    )
+    champions.champion_withdraw(
+        actor=world["t_la_lead"], nomination=nomination, on=dt.date(2025, 6, 20), reason="Moved on"
+    )
+    # A session with one keyworker going, one not, and the first of them attending.
+    series = monthly_series(world["t_practitioner"], [team], dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    session = series.sessions.get()
+    invited = list(team.memberships.filter(role=Role.KEYWORKER).select_related("user"))[:2]
+    for n, membership in enumerate(invited):
+        reflective.rsvp_set(user=membership.user, session=session, going=n == 0, now=at(dt.date(2025, 3, 1)))
+    reflective.attendance_mark(
+        actor=world["t_practitioner"],
+        session=session,
+        attendees=[invited[0].user],
+        now=at(dt.date(2025, 4, 1)),
+    )
+    world.rsvps = [(m.user, n == 0) for n, m in enumerate(invited)]
+    world.session = session
     return world
 
 
@@ -122,11 +159,67 @@ def test_the_export_holds_no_name_email_or_free_text_in_any_cell(trial, client):
     for sheet in book.worksheets:
         cells += [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert cells
+    assert {"Reflective RSVPs", "Champions' activities"} <= set(book.sheetnames)
     for cell in cells:
         low = cell.lower()
         assert "@" not in low, cell
+        assert "genograms" not in low, cell  # the activity's description
         assert not any(word in low for word in private if len(word) > 3), cell
     assert export.Pseudonymiser().person(trial["t_keyworker"].pk) in cells
+
+
+def _table(client, name: str) -> list[dict[str, str]]:
+    header, *rows = _csv(client.get(f"/fidelity/export/{name}.csv"))
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_the_export_has_rsvps_champions_activities_and_champion_dates(trial, client):
+    client.force_login(trial["evaluator"])
+    p = export.Pseudonymiser()
+    champion = p.person(trial["t_keyworker"].pk)
+    rsvps = _table(client, "reflective_rsvps")
+    assert sorted((r["session"], r["person"], r["going"]) for r in rsvps) == sorted(
+        (str(trial.session.pk), p.person(user.pk), "yes" if going else "no") for user, going in trial.rsvps
+    )
+    assert all(r["answered_at"].startswith("2025-03-01") for r in rsvps)
+    attended = _table(client, "reflective_attendance")
+    assert [(r["person"], r["rsvp"]) for r in attended] == [(p.person(trial.rsvps[0][0].pk), "yes")]
+    team = trial.treatment.teams.order_by("name").first()
+    activities = _table(client, "champion_activities")
+    assert len(activities) == 1 and activities[0]["activity"].isdigit()
+    assert {k: v for k, v in activities[0].items() if k != "activity"} == {
+        "person": champion,
+        "la": trial.treatment.name,
+        "team": p.team(team.pk),
+        "date": "2025-03-12",
+        "kind": "huddle",
+        "colleagues": "4",
+    }
+    people = _table(client, "people")
+    mine = [r for r in people if r["person"] == champion]
+    assert [(r["role"], r["champion_from"], r["champion_to"]) for r in mine] == [
+        ("keyworker", "2025-03-10", "2025-06-20")
+    ]
+    others = [r for r in people if r["person"] != champion]
+    assert others and all(r["champion_from"] == r["champion_to"] == "" for r in others)
+    # The workbook holds the same rows as the CSV files.
+    book = load_workbook(io.BytesIO(b"".join(client.get("/fidelity/export/all.xlsx").streaming_content)))
+    sheet = [[str(c) for c in row] for row in book["Reflective RSVPs"].iter_rows(values_only=True)]
+    assert sheet == _csv(client.get("/fidelity/export/reflective_rsvps.csv"))
+    sheet = [[str(c) for c in row] for row in book["Champions' activities"].iter_rows(values_only=True)]
+    assert sheet == _csv(client.get("/fidelity/export/champion_activities.csv"))
+    header = next(book["People"].iter_rows(values_only=True))
+    assert header[-2:] == ("champion_from", "champion_to")
+
+
+def test_the_data_dictionary_describes_every_column_of_every_table(trial, client):
+    client.force_login(trial["evaluator"])
+    described = {(r["table"], r["column"]) for r in _table(client, "dictionary")}
+    for table in export.tables():
+        header = _csv(client.get(f"/fidelity/export/{table.name}.csv"))[0]
+        assert {(table.name, column) for column in header} <= described, table.name
+    assert {"reflective_rsvps", "champion_activities"} <= {t for t, _ in described}
+    assert ("people", "champion_from") in described and ("people", "champion_to") in described
 
 
 def test_pseudonyms_are_stable_across_exports_and_change_with_the_key(trial, client):
@@ -205,3 +298,82 @@ def test_the_needs_attention_email_lists_what_turned_red(world, mailoutbox):
     body = mailoutbox[0].body
     assert f"{world.treatment.name}: Hub engagement is off track" in body
     assert f"/fidelity/la/{world.treatment.pk}/?month=2025-04" in body
+
+
+_SLOT_DAYS = itertools.count()
+
+
+def _activity_for(la, team, practitioner, tutor, cohort, days, n: int):
+    """`n` keyworkers of `team` with a CPD mark, a held consultation, a resource view,
+    and a monthly reflective series for the team with attendance marked."""
+    from reflective_practice import services as reflective
+    from resources.models import ResourceView
+    from training import services as training
+    from training.models import Status as Mark
+
+    people = [make_user(Role.KEYWORKER, la, team=team) for _ in range(n)]
+    for person in people:
+        joined(person, dt.date(2024, 12, 1))
+        ResourceView.objects.create(user=person, at=at(dt.date(2025, 3, 20)))
+    training.enrolment_add_bulk(actor=tutor, cohort=cohort, users=people)
+    for person in people:
+        for day in days:
+            training.attendance_mark(
+                actor=tutor, day=day, user=person, status=Mark.PRESENT, today=dt.date(2025, 7, 1)
+            )
+        start = at(dt.date(2025, 2, 3) + dt.timedelta(days=next(_SLOT_DAYS)), 10)
+        slot = reflective.slot_create(
+            actor=practitioner, starts_at=start, ends_at=start + dt.timedelta(minutes=45)
+        )
+        booking = reflective.booking_create(
+            actor=person, slot=slot, purpose="A family", now=at(dt.date(2025, 1, 2))
+        )
+        reflective.booking_mark(actor=practitioner, booking=booking, held=True, now=at(dt.date(2025, 6, 1)))
+    series = monthly_series(practitioner, [team], dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+    for session in series.sessions.all():
+        reflective.attendance_mark(
+            actor=practitioner, session=session, attendees=people[:1], now=at(dt.date(2025, 7, 1))
+        )
+    return people
+
+
+def test_the_drill_downs_query_count_does_not_grow_with_months_teams_or_people(
+    client, django_assert_num_queries
+):
+    from hub import services as hub
+    from tests.factories import make_org
+    from training import services as training
+    from training.models import Course
+
+    pilot()
+    la = make_la(arm=Arm.TREATMENT, teams=2)
+    practitioner = make_user(Role.PRACTITIONER, la)
+    joined(practitioner, PILOT_START)
+    tutor = make_user(Role.TUTOR, make_org("ift", "IFT"))
+    cohort = training.cohort_create(
+        actor=tutor, course=Course.objects.get(code="cpd5"), name="CPD", local_authorities=[la]
+    )
+    days = [
+        training.day_schedule(actor=tutor, cohort=cohort, date=dt.date(2025, 2, 3) + dt.timedelta(weeks=w))
+        for w in range(5)
+    ]
+    first, second = la.teams.order_by("pk")
+    _activity_for(la, first, practitioner, tutor, cohort, days, 1)
+    _activity_for(la, second, practitioner, tutor, cohort, days, 1)
+    lead = make_user(Role.DELIVERY_LEAD, make_org("ift", "IFT staff"))
+    client.force_login(lead)
+    client.get(f"/fidelity/la/{la.pk}/?month=2025-02")  # warm the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(f"/fidelity/la/{la.pk}/?month=2025-02")
+    assert response.status_code == 200
+    third = hub.team_create(actor=None, organisation=la, name="Team three")
+    _activity_for(la, third, practitioner, tutor, cohort, days, 4)
+    _activity_for(la, first, practitioner, tutor, cohort, days, 3)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(f"/fidelity/la/{la.pk}/?month=2025-06")
+    text = response.content.decode()
+    assert "June 2025" in text and "Team three" in text
+    assert text.count('<tr><th scope="row">Person') == 9  # every keyworker in post
