@@ -18,12 +18,15 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import servers  # noqa: E402
 
 
 def _setup_django():
@@ -78,54 +81,9 @@ def _seed(readers: int, posters: int):
     return thread, reader_sessions, poster_sessions
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_servers(n: int) -> tuple[list[subprocess.Popen], list[int]]:
-    procs, ports = [], []
-    for _ in range(n):
-        port = _free_port()
-        procs.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "hub.asgi:application",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--ws",
-                    "websockets-sansio",
-                    "--log-level",
-                    "warning",
-                    "--no-access-log",
-                    "--lifespan",
-                    "off",
-                ],
-                cwd=ROOT,
-                env={**os.environ},
-            )
-        )
-        ports.append(port)
-    for port in ports:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz")
-                conn.getresponse().read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit(f"server on port {port} did not start")
+def _start_servers(n: int, logs: list[Path]) -> tuple[list[subprocess.Popen], list[int]]:
+    ports = [servers.free_port() for _ in range(n)]
+    procs = [servers.start(port, stderr=log.open("w")) for port, log in zip(ports, logs, strict=True)]
     return procs, ports
 
 
@@ -142,9 +100,12 @@ class Reader:
         self.forum: dict[int, list[float]] = {}
         self.echo: dict[int, list[float]] = {}
         self.ready = asyncio.Event()
+        self.ws = None
 
-    async def run(self, stop: asyncio.Event):
+    async def run(self):
+        """Read frames until the bench closes the socket."""
         from websockets.asyncio.client import connect
+        from websockets.exceptions import ConnectionClosed
 
         uri = f"ws://127.0.0.1:{self.port}/ws/forum/threads/{self.thread_id}/"
         async with connect(
@@ -153,22 +114,33 @@ class Reader:
             origin=f"http://127.0.0.1:{self.port}",
             max_queue=None,
         ) as ws:
+            self.ws = ws
             self.ready.set()
             marker = re.compile(r"bench-(\d+)-")
-            while not stop.is_set():
-                try:
-                    raw = await asyncio.wait_for(ws.recv(), timeout=0.5)
-                except TimeoutError:
-                    continue
-                now = time.perf_counter()
-                frame = json.loads(raw)
-                kind = frame.get("type")
-                if kind == "post.created":
-                    m = marker.search(frame["post"]["html"])
-                    if m:
-                        self.forum.setdefault(int(m.group(1)), []).append(now)
-                elif kind == "echo":
-                    self.echo.setdefault(frame["seq"], []).append(now)
+            try:
+                async for raw in ws:
+                    now = time.perf_counter()
+                    frame = json.loads(raw)
+                    kind = frame.get("type")
+                    if kind == "post.created":
+                        m = marker.search(frame["post"]["html"])
+                        if m:
+                            self.forum.setdefault(int(m.group(1)), []).append(now)
+                    elif kind == "echo":
+                        self.echo.setdefault(frame["seq"], []).append(now)
+            except ConnectionClosed:
+                pass
+
+
+async def _drain(readers: list[Reader], attr: str, expected: int, limit: float) -> float:
+    """Wait until every reader has every message or `limit` seconds have passed; return
+    the seconds waited. Whatever has not arrived by then counts as lost."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < limit:
+        if all(len(getattr(r, attr)) >= expected for r in readers):
+            break
+        await asyncio.sleep(0.1)
+    return time.perf_counter() - t0
 
 
 def _report(name: str, sent: dict[int, float], readers: list[Reader], attr: str) -> tuple[float, int]:
@@ -214,24 +186,42 @@ def _post(port: int, session_key: str, csrf: str, thread_id: int, body: str) -> 
     return elapsed
 
 
+def _server_errors(logs: list[Path]) -> list[str]:
+    """The first line of each traceback or error the servers wrote."""
+    errors = []
+    for log in logs:
+        lines = log.read_text(errors="replace").splitlines()
+        for n, line in enumerate(lines):
+            if line.startswith("Traceback"):
+                tail = next((x for x in lines[n + 1 :] if x and not x.startswith(" ")), "?")
+                errors.append(tail)
+    return errors
+
+
 async def _main(args) -> None:
     from asgiref.sync import sync_to_async
     from channels.layers import get_channel_layer
+    from django.conf import settings
     from django.middleware.csrf import _get_new_csrf_string
 
+    from hub.forum.broadcast import layer_message
+    from hub.forum.models import Presence
+
     thread, reader_sessions, poster_sessions = await sync_to_async(_seed)(args.readers, args.posters)
-    procs, ports = await sync_to_async(_start_servers)(args.servers)
+    logs = [Path(tempfile.mkstemp(prefix="forum-fanout-", suffix=".log")[1]) for _ in range(args.servers)]
+    procs, ports = await sync_to_async(_start_servers)(args.servers, logs)
     print(
         f"{args.servers} servers on ports {ports}; {args.readers} readers; {args.posts} posts at {args.rate}/s"
     )
-    print(f"channel layer: {os.environ.get('REDIS_URL')} (channels_redis core layer, socket_timeout None)")
-    stop = asyncio.Event()
+    layer_conf = settings.CHANNEL_LAYERS["default"]
+    options = {k: v for k, v in layer_conf.get("CONFIG", {}).items() if k not in ("hosts", "prefix")}
+    print(f"channel layer: {layer_conf['BACKEND']} {options} on {os.environ.get('REDIS_URL')}")
     readers = [Reader(ports[n % len(ports)], key, thread.pk) for n, key in enumerate(reader_sessions)]
     tasks = []
     try:
         for n in range(0, len(readers), 50):
             batch = readers[n : n + 50]
-            tasks += [asyncio.create_task(r.run(stop)) for r in batch]
+            tasks += [asyncio.create_task(r.run()) for r in batch]
             await asyncio.gather(*(r.ready.wait() for r in batch))
         await asyncio.sleep(args.settle)  # let presence updates of the joins drain
 
@@ -240,11 +230,10 @@ async def _main(args) -> None:
         for seq in range(args.posts):
             echo_sent[seq] = time.perf_counter()
             await layer.group_send(
-                thread.group_name,
-                {"type": "forum.event", "event": {"type": "echo", "seq": seq, "pad": "x" * 300}},
+                thread.group_name, layer_message({"type": "echo", "seq": seq, "pad": "x" * 300})
             )
             await asyncio.sleep(1 / args.rate)
-        await asyncio.sleep(args.drain)
+        echo_wait = await _drain(readers, "echo", args.posts, args.drain)
 
         forum_sent: dict[int, float] = {}
         server_ms: list[float] = []
@@ -259,15 +248,28 @@ async def _main(args) -> None:
             pending.append(loop.run_in_executor(None, _post, port, session_key, csrf, thread.pk, body))
             await asyncio.sleep(1 / args.rate)
         server_ms = await asyncio.gather(*pending)
-        await asyncio.sleep(args.drain)
+        forum_wait = await _drain(readers, "forum", args.posts, args.drain)
     finally:
-        stop.set()
+        # Every reader leaves at once: the servers' mass disconnect is part of the run.
+        await asyncio.gather(*(r.ws.close() for r in readers if r.ws), return_exceptions=True)
         await asyncio.gather(*tasks, return_exceptions=True)
+        group = thread.group_name
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and await Presence.objects.filter(group=group).aexists():
+            await asyncio.sleep(0.2)
+        left = await Presence.objects.filter(group=group).acount()
         for proc in procs:
             proc.terminate()
         for proc in procs:
             proc.wait(timeout=10)
 
+    print(
+        f"waited after the last message: echo {echo_wait:.1f} s, forum {forum_wait:.1f} s (at most {args.drain:.0f} s)"
+    )
+    errors = _server_errors(logs)
+    print(
+        f"server errors: {len(errors)}{'; first: ' + errors[0] if errors else ''}; readers still present 30 s after leaving: {left}"
+    )
     echo_p95, _ = _report("echo", echo_sent, readers, "echo")
     forum_p95, lost = _report("forum", forum_sent, readers, "forum")
     median = statistics.median(server_ms)
@@ -285,10 +287,13 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--posters", type=int, default=20, help="posting is limited per person per minute")
     parser.add_argument("--settle", type=float, default=5.0)
-    parser.add_argument("--drain", type=float, default=5.0)
+    parser.add_argument(
+        "--drain", type=float, default=60.0, help="longest wait for deliveries after the last message"
+    )
     args = parser.parse_args()
     if not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")):
         raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the servers must share both.")
+    os.environ.update(servers.PRODUCTION_ENV)  # the same secret key signs the sessions the bench seeds
     _setup_django()
     from django.core.management import call_command
 

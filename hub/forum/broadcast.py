@@ -1,15 +1,24 @@
 """The forum's one way out to open pages. Services call these functions inside
 `transaction.on_commit`, so a reader never hears of a post that was rolled back; a
-message lost while Redis is down is fetched again by the page when it reconnects."""
+message lost while Redis is down is fetched again by the page when it reconnects.
+
+On Redis, messages are handed to one sender per process (a thread with its own event
+loop) and the caller returns at once: a request that posts does not wait for the layer,
+nor for the server's event loop, which may be busy writing to hundreds of sockets. The
+sender sends in the order it was handed the messages. Each event is turned into JSON
+once here, not once per reader by every consumer."""
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import json
 import logging
+import os
+import threading
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.cache import cache
 
 log = logging.getLogger("hub.forum")
@@ -22,11 +31,63 @@ def user_group(user_id: int) -> str:
     return f"forum.user.{user_id}"
 
 
+def layer_message(event: dict) -> dict:
+    """What goes through the layer: the frame's text, ready to send, and its type."""
+    return {"type": EVENT_TYPE, "kind": event["type"], "text": json.dumps(event, separators=(",", ":"))}
+
+
+class _Sender:
+    """A daemon thread running an event loop that sends queued messages one by one."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: asyncio.Queue | None = None
+        self._pid: int | None = None
+
+    def put(self, layer, group: str, message: dict) -> None:
+        with self._lock:
+            if self._loop is None or self._pid != os.getpid():
+                self._start()
+        self._loop.call_soon_threadsafe(self._queue.put_nowait, (layer, group, message))
+
+    def _start(self) -> None:
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run():
+            asyncio.set_event_loop(loop)
+            self._queue = asyncio.Queue()
+            loop.create_task(self._drain())
+            loop.call_soon(ready.set)
+            loop.run_forever()
+
+        threading.Thread(target=run, name="forum-broadcast", daemon=True).start()
+        ready.wait()
+        self._loop, self._pid = loop, os.getpid()
+
+    async def _drain(self) -> None:
+        while True:
+            layer, group, message = await self._queue.get()
+            try:
+                await layer.group_send(group, message)
+            except Exception:  # a down layer delays delivery; pages backfill on reconnect
+                log.exception("Could not broadcast %s to %s", message.get("kind"), group)
+
+
+_sender = _Sender()
+
+
 def _send(group: str, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": EVENT_TYPE, "event": event}
+    message = layer_message(event)
+    if not isinstance(layer, InMemoryChannelLayer):
+        _sender.put(layer, group, message)
+        return
+    # The in-memory layer (one process, tests) belongs to the loop serving the
+    # consumers: send there.
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -35,12 +96,10 @@ def _send(group: str, event: dict) -> None:
         if loop is None:
             async_to_sync(layer.group_send)(group, message)
         else:
-            # Called from code running on an event loop (a service awaited directly):
-            # send on that loop instead of blocking it.
             task = loop.create_task(layer.group_send(group, message))
             _pending.add(task)
             task.add_done_callback(_pending.discard)
-    except Exception:  # a down layer delays delivery; pages backfill on reconnect
+    except Exception:
         log.exception("Could not broadcast %s to %s", event.get("type"), group)
 
 

@@ -82,6 +82,11 @@ class ForumConsumer(AsyncWebsocketConsumer):
             return await self._error("A frame must be a JSON object with a type.")
         kind = frame.get("type")
         if kind == "ping":
+            # Renew the group membership too, so an open page never outlives its
+            # membership (the layer forgets members after its group_expiry).
+            if self.group:
+                await self.channel_layer.group_add(self.group, self.channel_name)
+                await self.channel_layer.group_add(broadcast.user_group(self.user_id), self.channel_name)
             await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
             await self.send(text_data=json.dumps({"type": "pong"}))
         else:
@@ -90,10 +95,20 @@ class ForumConsumer(AsyncWebsocketConsumer):
     async def _error(self, message: str):
         await self.send(text_data=json.dumps({"type": "error", "message": message}))
 
+    async def dispatch(self, message):
+        # Channels runs close_old_connections in a worker thread before every handler.
+        # A forum event touches no database (access.changed reads it through
+        # database_sync_to_async, which closes old connections itself), and every
+        # reader gets every event: skip that thread hop for them.
+        if message["type"] == broadcast.EVENT_TYPE:
+            return await self.forum_event(message)
+        return await super().dispatch(message)
+
     async def forum_event(self, message):
-        event = message["event"]
-        if event.get("type") == "access.changed":
+        """Pass on a message of hub/forum/broadcast.py: its text is the finished frame,
+        the same for every reader, so delivering it does no work per reader."""
+        if message["kind"] == "access.changed":
             if not await database_sync_to_async(_still_allowed)(self.user_id, self.scope):
                 await self.close(code=CLOSE_REFUSED)
             return
-        await self.send(text_data=json.dumps(event))
+        await self.send(text_data=message["text"])

@@ -187,13 +187,17 @@ def _post_write(*, user: User, thread: Thread, body: str, quote_of: Post | None)
     )
     thread.refresh_from_db(fields=["last_post_at", "last_post_id", "post_count"])
     Follow.objects.get_or_create(user=user, thread=thread)
-    ReadMarker.objects.update_or_create(user=user, thread=thread, defaults={"last_read_post_id": post.pk})
+    if not ReadMarker.objects.filter(user=user, thread=thread).update(last_read_post_id=post.pk):
+        ReadMarker.objects.get_or_create(user=user, thread=thread, defaults={"last_read_post_id": post.pk})
+    _queue_notifications(post.pk)
     transaction.on_commit(lambda: broadcast.post_created(post))
-    transaction.on_commit(lambda: _queue_notifications(post.pk))
     return post
 
 
 def _queue_notifications(post_id: int) -> None:
+    """Queue telling people about the post in the post's own transaction: with the
+    database task backend the task row commits with the post (one commit, not two, on
+    the posting request) and no worker can see it before the post exists."""
     from hub.forum.tasks import notify_about_post
 
     notify_about_post.enqueue(post_id=post_id)
@@ -252,10 +256,10 @@ def post_edit(*, user: User, post: Post, body: str) -> Post:
 
 def post_remove(*, user: User, post: Post) -> Post:
     """The author removes their post; "post removed" stays in its place."""
-    if post.author_id != user.pk:
-        raise PermissionDenied("You can only remove your own posts.")
-    if post.removed_at:
+    if post.removed_at and post.author_id == user.pk:
         return post
+    if not access.can_remove_forum_post(user, post):
+        raise PermissionDenied("You can only remove your own posts.")
     with transaction.atomic():
         post.removed_at = timezone.now()
         post.save(update_fields=["removed_at"])

@@ -191,7 +191,7 @@ def post_edit(request, post_id: int):
 @access.require(access.may_read_forum_post)
 def post_remove(request, post_id: int):
     post = get_object_or_404(Post.objects.select_related("thread__board"), pk=post_id)
-    if post.author_id != request.user.pk or post.removed_at:
+    if not access.can_remove_forum_post(request.user, post):
         raise PermissionDenied
     if request.method == "POST":
         services.post_remove(user=request.user, post=post)
