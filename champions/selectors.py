@@ -22,7 +22,9 @@ def _on(day: dt.date | None) -> dt.date:
     return day or timezone.localdate()
 
 
-def _champions_on(on: dt.date) -> Q:
+def champions_on(on: dt.date) -> Q:
+    """Nominations that made someone a champion on `on`: approved by then and not yet
+    withdrawn (the rule the fidelity indicators use too)."""
     return Q(status__in=[NominationStatus.APPROVED, NominationStatus.WITHDRAWN], approved_on__lte=on) & (
         Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
     )
@@ -31,7 +33,7 @@ def _champions_on(on: dt.date) -> Q:
 def approved_champions(la: Organisation, on: dt.date | None = None) -> QuerySet[Nomination]:
     """The nominations that made people champions of `la` on the date `on` (today by
     default): approved on or before it and not withdrawn by it. Each row has `.user`."""
-    return Nomination.objects.filter(_champions_on(_on(on)), la=la).select_related("user")
+    return Nomination.objects.filter(champions_on(_on(on)), la=la).select_related("user")
 
 
 def is_champion(user: User, on: dt.date | None = None) -> bool:
@@ -39,7 +41,7 @@ def is_champion(user: User, on: dt.date | None = None) -> bool:
         cached = getattr(user, "_hub_is_champion", None)
         if cached is not None:
             return cached
-    result = Nomination.objects.filter(_champions_on(_on(on)), user=user).exists()
+    result = Nomination.objects.filter(champions_on(_on(on)), user=user).exists()
     if on is None:
         user._hub_is_champion = result
     return result
@@ -47,7 +49,7 @@ def is_champion(user: User, on: dt.date | None = None) -> bool:
 
 def champion_ids(on: dt.date | None = None) -> set[int]:
     """Everyone who is a champion on `on` (today): one query, for badges beside names."""
-    return set(Nomination.objects.filter(_champions_on(_on(on))).values_list("user_id", flat=True))
+    return set(Nomination.objects.filter(champions_on(_on(on))).values_list("user_id", flat=True))
 
 
 def max_champions(keyworkers: int) -> int:
@@ -128,7 +130,7 @@ def ratios(las: list[Organisation] | None = None, on: dt.date | None = None) -> 
     ids = [la.pk for la in las]
     keyworkers = _keyworker_counts(ids)
     champions = dict(
-        Nomination.objects.filter(_champions_on(_on(on)), la_id__in=ids)
+        Nomination.objects.filter(champions_on(_on(on)), la_id__in=ids)
         .values("la_id")
         .annotate(n=Count("pk"))
         .values_list("la_id", "n")
@@ -150,6 +152,21 @@ def ratios(las: list[Organisation] | None = None, on: dt.date | None = None) -> 
     }
 
 
+def nominable_keyworkers(la: Organisation) -> QuerySet[User]:
+    """Keyworkers of `la` who may still be nominated: not already nominated (pending)
+    or a champion (approved)."""
+    taken = Nomination.objects.filter(
+        status__in=[NominationStatus.PENDING, NominationStatus.APPROVED]
+    ).values("user_id")
+    return (
+        User.objects.filter(
+            memberships__organisation=la, memberships__role=Role.KEYWORKER, memberships__ended_at__isnull=True
+        )
+        .exclude(pk__in=taken)
+        .distinct()
+    )
+
+
 def nominations(*, la: Organisation | None = None, status: str | None = None) -> QuerySet[Nomination]:
     qs = Nomination.objects.select_related("user", "la", "nominated_by", "decided_by", "withdrawn_by")
     if la is not None:
@@ -163,7 +180,7 @@ def directory(on: dt.date | None = None) -> dict[Organisation, list[User]]:
     """Current champions grouped by LA, in one query whatever their number."""
     out: dict[Organisation, list[User]] = defaultdict(list)
     rows = (
-        Nomination.objects.filter(_champions_on(_on(on)), la__arm="treatment")
+        Nomination.objects.filter(champions_on(_on(on)), la__arm="treatment")
         .select_related("user", "la")
         .order_by("la__name", "user__full_name")
     )

@@ -9,7 +9,6 @@ from champions import selectors, services
 from champions.forms import ActivityForm, DecisionForm, NominationForm, WithdrawForm
 from champions.models import FoundationAward, Nomination, NominationStatus
 from hub import access
-from hub.models import Role, User
 from hub.views import _apply_errors
 
 
@@ -47,17 +46,7 @@ def directory(request):
 @access.require(access.can_nominate_any)
 def nominate(request):
     la = access.led_treatment_la(request.user)
-    taken = Nomination.objects.filter(
-        status__in=[NominationStatus.PENDING, NominationStatus.APPROVED]
-    ).values("user_id")
-    keyworkers = (
-        User.objects.filter(
-            memberships__organisation=la, memberships__role=Role.KEYWORKER, memberships__ended_at__isnull=True
-        )
-        .exclude(pk__in=taken)
-        .distinct()
-    )
-    form = NominationForm(request.POST or None, keyworkers=keyworkers)
+    form = NominationForm(request.POST or None, keyworkers=selectors.nominable_keyworkers(la))
     if request.method == "POST" and form.is_valid():
         try:
             nomination = services.nomination_create(actor=request.user, la=la, **form.cleaned_data)

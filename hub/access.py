@@ -321,6 +321,14 @@ def library_in_menus(user) -> bool:
     return can_view_treatment_content(user, what=RESOURCES)
 
 
+def shows_editor_bar(user) -> bool:
+    """Whether a resource page shows Wagtail's editing bar: only to the people who edit
+    or approve the library (the CMS itself still checks its own permissions)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser) or has_role(user, Role.CONTENT_EDITOR, Role.DELIVERY_LEAD, Role.HUB_ADMIN)
+
+
 def resource_audiences(user) -> frozenset[str]:
     """The audiences whose pages this person may open. Asks nothing of the database
     beyond the person's memberships and the pilot, and records nothing: listings and
@@ -390,6 +398,32 @@ def can_create_cohort(user) -> bool:
     return any(
         m.role == Role.PRACTITIONER and m.organisation.arm == Arm.TREATMENT for m in profile(user).memberships
     )
+
+
+def _practitioner_la_ids(user) -> set[int]:
+    return {m.organisation_id for m in profile(user).memberships if m.role == Role.PRACTITIONER}
+
+
+def cohort_choices(user):
+    """(courses, local authorities) this person may create cohorts for: everything for
+    those who manage training; a practitioner's targeted courses in their own LA."""
+    from training.models import Course
+
+    if can_manage_training(user):
+        return Course.objects.all(), Organisation.objects.local_authorities()
+    return (
+        Course.objects.filter(run_by_practitioner=True),
+        Organisation.objects.filter(pk__in=_practitioner_la_ids(user)),
+    )
+
+
+def can_create_cohort_for(user, course, local_authorities) -> bool:
+    """May this person create a cohort of `course` for these LAs (see `cohort_choices`)?"""
+    if not can_create_cohort(user):
+        return False
+    if can_manage_training(user):
+        return True
+    return course.run_by_practitioner and {la.pk for la in local_authorities} <= _practitioner_la_ids(user)
 
 
 def _cohort_la_ids(cohort) -> set[int]:
@@ -798,6 +832,15 @@ def can_edit_forum_post(user, post) -> bool:
     return (
         post.author_id == getattr(user, "pk", None)
         and post.hidden_at is None
+        and post.removed_at is None
+        and can_read_forum_board(user, post.thread.board, record=False)
+    )
+
+
+def can_remove_forum_post(user, post) -> bool:
+    """Authors remove their own posts ("post removed" stays in its place)."""
+    return (
+        post.author_id == getattr(user, "pk", None)
         and post.removed_at is None
         and can_read_forum_board(user, post.thread.board, record=False)
     )

@@ -120,7 +120,10 @@ def materials_for(days: list[TrainingDay]) -> dict[int, str]:
     codes = {d.cohort.course.code for d in days}
     try:
         pages = {
-            (p.course_code, p.day_number): p.url for p in model.objects.live().filter(course_code__in=codes)
+            (p.course_code, p.day_number): p.url
+            for p in model.objects.live()
+            .filter(course_code__in=codes, day_number__in={d.number for d in days})
+            .defer_streamfields()
         }
     except Exception:  # noqa: BLE001 - materials are optional; a missing field must not break training
         return {}

@@ -73,12 +73,8 @@ def cohort_create(
     if actor is not None:
         if not access.can_create_cohort(actor):
             raise PermissionDenied("You cannot create training cohorts.")
-        if not access.can_manage_training(actor):
-            own = {
-                m.organisation_id for m in access.profile(actor).memberships if m.role == Role.PRACTITIONER
-            }
-            if not course.run_by_practitioner or local_authorities[0].pk not in own:
-                raise PermissionDenied("You can only create targeted training days in your own LA.")
+        if not access.can_create_cohort_for(actor, course, local_authorities):
+            raise PermissionDenied("You can only create targeted training days in your own LA.")
     with transaction.atomic():
         cohort = Cohort.objects.create(course=course, name=name, created_by=actor)
         cohort.local_authorities.set(local_authorities)

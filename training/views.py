@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hub import access
-from hub.models import Organisation, User
+from hub.models import User
 from hub.views import _apply_errors
 from training import pdf, selectors, services
 from training.forms import CohortForm, DayForm, EnrolForm, MarkForm, RemoveForm
@@ -36,13 +36,7 @@ def index(request):
 @access.require(access.can_create_cohort)
 def cohort_create(request):
     user = request.user
-    if access.can_manage_training(user):
-        courses, las = Course.objects.all(), Organisation.objects.local_authorities()
-    else:
-        courses = Course.objects.filter(run_by_practitioner=True)
-        las = Organisation.objects.filter(
-            pk__in=[m.organisation_id for m in access.profile(user).memberships if m.role == "practitioner"]
-        )
+    courses, las = access.cohort_choices(user)
     form = CohortForm(request.POST or None, courses=courses, las=las)
     if request.method == "POST" and form.is_valid():
         try:

@@ -50,6 +50,19 @@ def test_a_practitioner_creates_a_targeted_day_in_their_own_la_only(db):
         services.cohort_create(actor=practitioner, course=course("cpd5"), name="X", local_authorities=[la])
 
 
+def test_the_cohort_form_offers_a_practitioner_targeted_days_in_their_own_la_only(db, client):
+    la, other = make_la(), make_la()
+    practitioner = make_user(Role.PRACTITIONER, la)
+    client.force_login(practitioner)
+    form = client.get("/training/cohorts/new/").context["form"]
+    assert [c.code for c in form.fields["course"].queryset] == ["targeted"]
+    assert list(form.fields["local_authorities"].queryset) == [la]
+    client.force_login(tutor())
+    form = client.get("/training/cohorts/new/").context["form"]
+    assert {c.code for c in form.fields["course"].queryset} >= {"cpd5", "champions", "targeted"}
+    assert {la.pk, other.pk} <= {o.pk for o in form.fields["local_authorities"].queryset}
+
+
 def test_cpd_days_must_fall_within_ten_weeks_of_the_first_day(db):
     cohort, actor, *_ = cpd_cohort(days=1)
     services.day_schedule(actor=actor, cohort=cohort, date=MONDAY + dt.timedelta(days=70))
