@@ -30,12 +30,12 @@ run: demo
 ## make serve: the production-like set-up (two server processes and the task worker)
 ## against DATABASE_URL and REDIS_URL (defaults: the local PostgreSQL and Redis)
 serve: $(STAMP)
-	@export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hub} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0}; \
+	@export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hub} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} DB_POOL_SIZE=$${DB_POOL_SIZE:-8}; \
 	createdb -h 127.0.0.1 -U postgres hub 2>/dev/null || true; \
 	$(BIN)/python manage.py migrate --noinput && $(BIN)/python manage.py seed_demo && \
 	trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --queue-name '*' >/dev/null 2>&1 & \
-	$(BIN)/uvicorn hub.asgi:application --host 127.0.0.1 --port 8000 --workers 2 --ws websockets --no-access-log
+	$(BIN)/uvicorn hub.asgi:application --host 127.0.0.1 --port 8000 --workers 2 --ws websockets --ws-per-message-deflate false --no-access-log
 
 browser:
 	@scripts/ensure-chromium

@@ -17,5 +17,6 @@ def hub(request):
         "hub_la": SimpleLazyObject(lambda: access.home_la(user)),
         "hub_can_manage_people": SimpleLazyObject(lambda: access.can_manage_people(user)),
         "hub_is_admin": SimpleLazyObject(lambda: access.is_hub_admin(user)),
+        "hub_editor_bar": SimpleLazyObject(lambda: access.shows_editor_bar(user)),
         "hub_treatment": SimpleLazyObject(lambda: access.is_ift(user) or access.arm_of(user) == "treatment"),
     }

@@ -106,6 +106,17 @@ TEMPLATES = [
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+    # A pool of open connections per server process (PostgreSQL only): a request borrows
+    # one instead of connecting afresh. 0 turns the pool off.
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0)
+    if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_SIZE,
+            # How long a request waits for a free connection before it fails.
+            "timeout": env_int("DB_POOL_TIMEOUT", 30),
+        }
 else:
     DATABASES = {
         "default": {
@@ -120,17 +131,56 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: the channel layer and the cache.
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 times out idle reads after 5 s, which drops idle websockets
-                # under channels-redis; keep reads blocking (see DESIGN.md, pitfalls).
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
-                "prefix": env_str("CHANNELS_PREFIX", "hub"),
-            },
+    # The channel layer: channels-redis's pub/sub layer by default. A group message is
+    # published once and each server process hands it to its own readers, where the
+    # core layer pushes one copy per reader through Redis; at 500 forum readers the
+    # pub/sub layer's delivery p95 was about a quarter of the core layer's
+    # (bench/README.md). Pub/sub keeps nothing for a process that is briefly cut off
+    # from Redis; the forum page fetches whatever it missed when it reconnects.
+    # CHANNEL_LAYER=core selects the core layer (per-reader queues with capacity and
+    # expiry), kept for deployments that want Redis to buffer.
+    CHANNEL_LAYER = env_str("CHANNEL_LAYER", "pubsub")
+    if CHANNEL_LAYER not in ("pubsub", "core"):
+        raise ImproperlyConfigured(
+            f"The environment variable CHANNEL_LAYER must be pubsub or core; it is {CHANNEL_LAYER!r}."
+        )
+    if CHANNEL_LAYER == "pubsub":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {
+                    "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                    "prefix": env_str("CHANNELS_PREFIX", "hub"),
+                },
+            }
         }
-    }
+    else:
+        # The core layer, with a connection pool that waits instead of failing when
+        # hundreds of sockets close at once (hub/forum/layers.py).
+        # In the core layer every socket of one server process shares one Redis queue, so:
+        # - capacity counts messages waiting for a whole process, not for one reader; past
+        #   it, group_send drops silently. 1,000 is minutes of forum traffic at its busiest
+        #   (10 posts a second is 100 s), so only a stuck process loses messages.
+        # - expiry drops messages nobody has taken for 120 s: the queue of a process that
+        #   died goes, and a page that far behind is better off reconnecting (it backfills).
+        # - group_expiry forgets a socket a day after it joined or last pinged (pages ping
+        #   every 30 s and the consumer renews its groups then), so open pages stay members
+        #   and sockets of a crashed process leave the groups within a day.
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "hub.forum.layers.RedisChannelLayer",
+                "CONFIG": {
+                    # redis-py 8 times out idle reads after 5 s, which drops idle websockets
+                    # under channels-redis; keep reads blocking (see DESIGN.md, pitfalls).
+                    "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                    "prefix": env_str("CHANNELS_PREFIX", "hub"),
+                    "capacity": 1000,
+                    "expiry": 120,
+                    "group_expiry": 86400,
+                    "pool_size": 32,
+                },
+            }
+        }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -187,6 +237,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Behind N reverse proxies the client's address is the Nth from the right of X-Forwarded-For;
+# sign-in and password-reset limits per address use it (0: the connection's own address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Systemic Practice Hub] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Systemic Practice Hub"
@@ -246,6 +300,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis with REDIS_URL) and kept in the database too,
+# so a restarted cache signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ResourcesConfig(AppConfig):
     name = "resources"
     verbose_name = "Resources"
+
+    def ready(self):
+        from resources import caching
+
+        caching.connect()

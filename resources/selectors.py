@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Max, QuerySet, prefetch_related_objects
 from wagtail.models import Page, ReferenceIndex
 
 from hub import access
+from resources import caching
 from resources.models import (
     Course,
     Kind,
@@ -83,9 +85,42 @@ class LibraryFilters:
 def library_listing(user, *, index: Page, params: Mapping[str, str], per_page: int | None = None) -> dict:
     """One page of the library for this person: the pages they may open under the
     index, filtered by topic, kind and course day, searched when there is a query.
-    The number of queries does not grow with the number of pages."""
+    What it shows is the same for everyone with the same audiences, so it is kept in
+    the cache (resources/caching.py) and only whether each page is saved is asked per
+    person. The number of queries does not grow with the number of pages."""
     filters = LibraryFilters.from_params(params)
     audiences = access.resource_audiences(user)
+    per_page = per_page or LibraryIndexPage.per_page
+    key = caching.listing_key(
+        caching.library_version(),
+        audiences,
+        f"{index.pk}?{filters.querystring()}",
+        str(params.get("page") or 1)[:12],
+        per_page,
+    )
+    shared = cache.get(key)
+    if shared is None:
+        shared = _shared_listing(user, audiences, index, filters, params.get("page"), per_page)
+        cache.set(key, shared, caching.LISTING_TIMEOUT)
+    items = shared["results"]
+    saved = saved_page_ids(user, [p.pk for p in items])
+    for item in items:
+        item.is_saved = item.pk in saved
+    paginator = Paginator(range(shared["count"]), per_page)
+    page_obj = paginator.page(shared["number"])
+    page_obj.object_list = items
+    return {
+        "filters": filters,
+        "results": items,
+        "page_obj": page_obj,
+        "querystring": filters.querystring(),
+        "topic_options": shared["topic_options"],
+        "kind_options": Kind.choices,
+        "day_options": shared["day_options"],
+    }
+
+
+def _shared_listing(user, audiences, index: Page, filters: LibraryFilters, page, per_page: int) -> dict:
     pages = visible_resources(user, audiences).child_of(index)
     if filters.kind:
         pages = pages.filter(kind=filters.kind)
@@ -104,26 +139,22 @@ def library_listing(user, *, index: Page, params: Mapping[str, str], per_page: i
         results = pages.search(filters.q, operator="and")
     else:
         results = pages.order_by("title")
-    paginator = Paginator(results, per_page or LibraryIndexPage.per_page)
+    paginator = Paginator(results, per_page)
     try:
-        page_obj = paginator.page(params.get("page") or 1)
+        page_obj = paginator.page(page or 1)
     except PageNotAnInteger:
         page_obj = paginator.page(1)
     except EmptyPage:
         page_obj = paginator.page(paginator.num_pages)
     items = list(page_obj.object_list)
     prefetch_related_objects(items, "topics", "trainingmaterialpage")
-    saved = saved_page_ids(user, [p.pk for p in items])
     for item in items:
-        item.is_saved = item.pk in saved
         item.training = _training_of(item)
     return {
-        "filters": filters,
         "results": items,
-        "page_obj": page_obj,
-        "querystring": filters.querystring(),
+        "count": paginator.count,
+        "number": page_obj.number,
         "topic_options": topic_options(user, audiences),
-        "kind_options": Kind.choices,
         "day_options": course_day_options(user, audiences),
     }
 

@@ -5,6 +5,22 @@ import pytest
 from tests.factories import build_world, pilot_around_today
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """Live servers and server processes started by tests may leave connections to the
+    PostgreSQL test database open; end them before the test database is dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(db):
     """Put back the rows the data migrations create (courses, default fidelity thresholds,

@@ -71,6 +71,34 @@ def test_repeated_failed_sign_ins_are_rate_limited(db, client):
     assert "_auth_user_id" not in client.session
 
 
+def test_behind_a_proxy_failed_sign_ins_are_counted_per_forwarded_address(db, client, settings):
+    make_user(Role.KEYWORKER, make_la(), email="kw@example.org")
+
+    def fail(address: str) -> str:
+        response = client.post(
+            "/accounts/login/",
+            {"login": f"someone-{address}@example.org", "password": "wrong-password"},
+            HTTP_X_FORWARDED_FOR=address,
+        )
+        return response.content.decode()
+
+    # Without a trusted proxy the header is ignored: every attempt is the connection's address.
+    for n in range(5):
+        fail(f"10.0.0.{n}")
+    assert "Too many failed login attempts" in fail("10.0.0.9")
+
+    client.cookies.clear()
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        fail("10.0.1.1")
+    assert "Too many failed login attempts" in fail("10.0.1.1")
+    response = client.post(
+        "/accounts/login/", {"login": "kw@example.org", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="10.0.1.2"
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
 def test_there_is_no_open_sign_up(db, client):
     response = client.post(
         "/accounts/signup/", {"email": "me@example.org", "password1": PASSWORD, "password2": PASSWORD}

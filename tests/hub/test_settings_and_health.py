@@ -105,3 +105,29 @@ def test_the_demo_data_loads_twice_without_duplicating_anything(db):
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
     assert Organisation.objects.treatment().count() == 6 and Organisation.objects.control().count() == 6
+
+
+def test_a_database_pool_is_set_up_per_process_when_asked():
+    code = "from django.conf import settings; d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['OPTIONS']['pool'])"
+    result = _run(
+        code, DATABASE_URL="postgres://hub@127.0.0.1:5432/hub", DB_POOL_SIZE="6", DB_CONN_MAX_AGE="60"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 {'min_size': 1, 'max_size': 6, 'timeout': 30}"
+    without = _run(
+        "from django.conf import settings; print('pool' in settings.DATABASES['default'].get('OPTIONS', {}))",
+        DATABASE_URL="postgres://hub@127.0.0.1:5432/hub",
+    )
+    assert without.stdout.strip() == "False"
+
+
+def test_the_channel_layer_is_pub_sub_on_redis_unless_the_core_layer_is_asked_for():
+    code = "from django.conf import settings; print(settings.CHANNEL_LAYERS['default']['BACKEND'])"
+    redis = "redis://127.0.0.1:6379/15"
+    assert _run(code, REDIS_URL=redis).stdout.strip() == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert (
+        _run(code, REDIS_URL=redis, CHANNEL_LAYER="core").stdout.strip()
+        == "hub.forum.layers.RedisChannelLayer"
+    )
+    wrong = _run(code, REDIS_URL=redis, CHANNEL_LAYER="kafka")
+    assert "CHANNEL_LAYER must be pubsub or core; it is 'kafka'" in wrong.stderr
