@@ -122,7 +122,16 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": {
+                # Writers queue for the database lock (up to 20 s) from the start of their
+                # transaction, so two people booking at once wait their turn instead of one
+                # of them getting "database is locked" half-way through.
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+            },
+            # The tests use a file as well: an in-memory database shared between threads
+            # locks whole tables and fails a second writer at once instead of queueing it.
+            "TEST": {"NAME": BASE_DIR / "test-db.sqlite3"},
         }
     }
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
