@@ -58,11 +58,8 @@ CONTROL = ["greyhaven", "hollowford", "ivybridgevale", "junipercross", "kingsmea
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 #: The servers run as in production (bench/servers.py), behind one proxy that sets
-#: X-Forwarded-For, with a pool of database connections per process.
-SERVER_ENV = {
-    "TRUSTED_PROXY_COUNT": "1",
-    "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", "8"),
-}
+#: X-Forwarded-For.
+SERVER_ENV = {"TRUSTED_PROXY_COUNT": "1"}
 
 
 def _django_setup():

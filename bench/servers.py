@@ -12,10 +12,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: DEBUG off (no query log, no debug cursor), with keys used only by the benchmarks.
-#: Other settings (DB_POOL_SIZE, CHANNEL_LAYER, ...) come from the environment.
+#: DEBUG off (no query log, no debug cursor), with keys used only by the benchmarks, and
+#: the pool of database connections per process that docs/deploy.md and `make serve`
+#: use (DB_POOL_SIZE in the environment overrides it; 0 connects per request).
+#: Other settings (CHANNEL_LAYER, ...) come from the environment.
 PRODUCTION_ENV = {
     "DEBUG": "false",
+    "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", "8"),
     "SECRET_KEY": "bench-only-" + "k" * 50,
     "EVALUATION_PSEUDONYM_KEY": "bench-only-pseudonym-key",
     "ALLOWED_HOSTS": "127.0.0.1",

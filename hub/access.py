@@ -250,6 +250,18 @@ def anyone(user) -> bool:
     return True
 
 
+def request_object(request: HttpRequest | None, queryset, pk):
+    """The row `pk` of `queryset`, or None, loaded once per request: a URL rule that
+    loads the object it decides about leaves it for the view to use."""
+    if request is None:
+        return queryset.filter(pk=pk).first()
+    loaded = request.__dict__.setdefault("_hub_objects", {})
+    key = (queryset.model._meta.label, int(pk))
+    if key not in loaded:
+        loaded[key] = queryset.filter(pk=pk).first()
+    return loaded[key]
+
+
 def require(rule: Callable[..., bool]):
     """Decorate a view: anonymous visitors are sent to sign in; people the rule
     refuses get a 403. The rule receives the user and the view's URL kwargs."""
@@ -869,7 +881,7 @@ def may_read_forum_thread(user, *, thread_id: int, request: HttpRequest | None =
 
     if not can_view_treatment_content(user, what=FORUM, request=request):
         return False
-    thread = Thread.objects.select_related("board").filter(pk=thread_id).first()
+    thread = request_object(request, Thread.objects.select_related("board"), thread_id)
     return thread is not None and can_read_forum_board(user, thread.board, record=False)
 
 

@@ -9,8 +9,8 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -182,16 +182,30 @@ def _post_write(*, user: User, thread: Thread, body: str, quote_of: Post | None)
     post = Post.objects.create(
         thread=thread, author=user, body=body, html=render_markdown(body), quote_of=quote_of, created_at=now
     )
-    Thread.objects.filter(pk=thread.pk).update(
-        last_post_at=now, last_post_id=post.pk, post_count=F("post_count") + 1
-    )
-    thread.refresh_from_db(fields=["last_post_at", "last_post_id", "post_count"])
+    thread.last_post_at, thread.last_post_id = now, post.pk
+    thread.post_count = _count_post(thread_id=thread.pk, post_id=post.pk, at=now)
     Follow.objects.get_or_create(user=user, thread=thread)
     if not ReadMarker.objects.filter(user=user, thread=thread).update(last_read_post_id=post.pk):
         ReadMarker.objects.get_or_create(user=user, thread=thread, defaults={"last_read_post_id": post.pk})
     _queue_notifications(post.pk)
     transaction.on_commit(lambda: broadcast.post_created(post))
     return post
+
+
+def _count_post(*, thread_id: int, post_id: int, at) -> int:
+    """Move the thread's last-post fields on and add one to its count, returning the
+    new count in the same statement (UPDATE ... RETURNING, which PostgreSQL and SQLite
+    both have; the ORM's update() returns only the number of rows)."""
+    quote = connection.ops.quote_name
+    table = quote(Thread._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('last_post_at')} = %s, {quote('last_post_id')} = %s, "
+            f"{quote('post_count')} = {quote('post_count')} + 1 WHERE {quote('id')} = %s "
+            f"RETURNING {quote('post_count')}",
+            [connection.ops.adapt_datetimefield_value(at), post_id, thread_id],
+        )
+        return cursor.fetchone()[0]
 
 
 def _queue_notifications(post_id: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -59,7 +59,7 @@ def board_detail(request, board_id: int):
 
 @access.require(access.may_read_forum_thread)
 def thread_detail(request, thread_id: int):
-    thread = get_object_or_404(Thread.objects.select_related("board"), pk=thread_id)
+    thread = _thread(request, thread_id)
     user = request.user
     paginator = Paginator(selectors.posts_for_thread(thread=thread, user=user), POSTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -101,7 +101,7 @@ def _thread_context(request, thread, page, posts, read_upto, form, quote):
 @access.require(access.may_read_forum_thread)
 @require_POST
 def thread_reply(request, thread_id: int):
-    thread = get_object_or_404(Thread.objects.select_related("board"), pk=thread_id)
+    thread = _thread(request, thread_id)
     form = PostForm(request.POST)
     if form.is_valid():
         quote = None
@@ -130,6 +130,14 @@ def thread_reply(request, thread_id: int):
     return render(request, "forum/thread.html", ctx, status=400)
 
 
+def _thread(request, thread_id: int) -> Thread:
+    """The thread with its board, as the access rule loaded it."""
+    thread = access.request_object(request, Thread.objects.select_related("board"), thread_id)
+    if thread is None:
+        raise Http404("No such thread.")
+    return thread
+
+
 def _post_url(post: Post, user) -> str:
     before = selectors.posts_for_thread(thread=post.thread, user=user).filter(pk__lt=post.pk).count()
     page = before // POSTS_PER_PAGE + 1
@@ -142,7 +150,7 @@ def _post_url(post: Post, user) -> str:
 @require_GET
 def thread_posts_json(request, thread_id: int):
     """Every visible post after `?after=<post id>`: what a page missed while offline."""
-    thread = get_object_or_404(Thread, pk=thread_id)
+    thread = _thread(request, thread_id)
     try:
         after = int(request.GET.get("after", "0"))
     except ValueError:
@@ -240,7 +248,7 @@ def post_moderate(request, post_id: int):
 @access.require(access.may_moderate_forum)
 @require_POST
 def thread_moderate(request, thread_id: int):
-    thread = get_object_or_404(Thread.objects.select_related("board"), pk=thread_id)
+    thread = _thread(request, thread_id)
     flags = {
         "lock": {"locked": True},
         "unlock": {"locked": False},
@@ -257,7 +265,7 @@ def thread_moderate(request, thread_id: int):
 @access.require(access.may_read_forum_thread)
 @require_POST
 def thread_follow(request, thread_id: int):
-    thread = get_object_or_404(Thread.objects.select_related("board"), pk=thread_id)
+    thread = _thread(request, thread_id)
     following = request.POST.get("follow") == "1"
     services.follow_set(user=request.user, thread=thread, following=following)
     messages.success(

@@ -143,6 +143,29 @@ def test_the_forum_index_query_count_does_not_grow_with_threads(
         assert client.get(reverse("forum_index")).status_code == 200
 
 
+@pytest.mark.parametrize("rows", [1, 50])
+def test_posting_a_reply_costs_the_same_queries_however_long_the_thread(
+    world, boards, client, django_assert_num_queries, many_posts, rows
+):
+    thread = services.thread_create(user=world["o_keyworker"], board=boards["all"], title="T", body="x")
+    for n in range(rows - 1):
+        services.post_create(user=world["o_keyworker"], thread=thread, body=f"reply {n}")
+    client.force_login(world["t_keyworker"])
+    client.post(_reply_url(thread), {"body": "first"}, HTTP_ACCEPT="application/json")
+    with django_assert_num_queries(QUERIES["reply"]):
+        response = client.post(_reply_url(thread), {"body": "second"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 201
+    thread.refresh_from_db()
+    last = thread.posts.latest("pk")
+    assert (thread.post_count, thread.last_post_id, thread.last_post_at) == (rows + 2, last.pk, last.created_at)
+    assert response.json()["post"]["id"] == last.pk
+
+
 # The session comes from the cache (cached_db), not a query; board and thread pages
-# have one more query for the champion badges.
-QUERIES = {"board": 9, "thread": 11, "index": 5}
+# have one more query for the champion badges. The thread is loaded once per request,
+# by the access rule, and the view uses it. A reply: the person, their memberships,
+# the thread, then in one transaction the post, the thread's counters (one UPDATE ...
+# RETURNING), the follow and the read marker; tasks run at once in the tests, so the
+# notification task's own queries (the post, digest choices, the followers and their
+# memberships, the notification) and savepoints count too.
+QUERIES = {"board": 9, "thread": 10, "index": 5, "reply": 18}
