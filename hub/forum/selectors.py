@@ -82,14 +82,23 @@ def is_following(*, user, thread: Thread | None = None, board: Board | None = No
     return Follow.objects.filter(user=user, **({"thread": thread} if thread else {"board": board})).exists()
 
 
-def post_json(post: Post) -> dict:
-    """One post as the page's script needs it; its HTML was cleaned when stored."""
+def post_json(post: Post, *, champions: set[int] | None = None) -> dict:
+    """One post as the page's script needs it; its HTML was cleaned when stored.
+    `champions` (ids of today's champions) saves a query per post in a list; without
+    it the author is asked about (the answer is kept on the person)."""
     removed = post.removed_at is not None
+    if champions is not None:
+        champion = post.author_id in champions
+    else:
+        from champions.selectors import is_champion
+
+        champion = is_champion(post.author)
     return {
         "id": post.pk,
         "thread_id": post.thread_id,
         "author_id": post.author_id,
         "author": post.author.get_full_name(),
+        "champion": champion,
         "html": "" if removed else post.html,
         "created_at": post.created_at.isoformat(),
         "when": timezone.localtime(post.created_at).strftime("%-d %b %Y, %H:%M"),
@@ -101,6 +110,16 @@ def post_json(post: Post) -> dict:
             else None
         ),
     }
+
+
+def posts_json(posts: list[Post]) -> list[dict]:
+    """A list of posts as the page's script needs them, champions read once."""
+    if not posts:
+        return []
+    from champions.selectors import champion_ids
+
+    champions = champion_ids()
+    return [post_json(post, champions=champions) for post in posts]
 
 
 def search(*, user, query: str, limit: int = 50) -> list[Post]:

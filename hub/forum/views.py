@@ -156,7 +156,7 @@ def thread_posts_json(request, thread_id: int):
     except ValueError:
         return JsonResponse({"error": "after must be a post number"}, status=400)
     posts = selectors.posts_after(thread=thread, user=request.user, after=after)
-    return JsonResponse({"posts": [selectors.post_json(p) for p in posts]})
+    return JsonResponse({"posts": selectors.posts_json(posts)})
 
 
 @access.require(access.may_read_forum_board)

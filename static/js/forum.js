@@ -32,6 +32,10 @@
     article.textContent = "";
     var header = el("header", { "class": "meta" });
     header.appendChild(el("strong", { "class": "post-author" }, post.author));
+    if (post.champion) {
+      header.appendChild(document.createTextNode(" "));
+      header.appendChild(el("span", { "class": "badge champion-badge" }, "Systemic champion"));
+    }
     header.appendChild(document.createTextNode(" · "));
     header.appendChild(el("time", { datetime: post.created_at }, post.when));
     if (post.edited && !post.removed) {

@@ -1,6 +1,6 @@
 """Two people on the same thread: a reply appears on the other page without reloading,
-and hostile markup arrives inert. Served by a real ASGI server (uvicorn) so that the
-pages' websockets work."""
+with its author's champion badge, and hostile markup arrives inert. Served by a real
+ASGI server (uvicorn) so that the pages' websockets work."""
 
 from __future__ import annotations
 
@@ -64,6 +64,12 @@ def asgi_server(transactional_db):
 def test_a_reply_appears_on_another_persons_open_page_and_hostile_markup_is_inert(
     asgi_server, browser, world
 ):
+    from champions import services as champion_services
+
+    nomination = champion_services.nomination_create(
+        actor=world["t_la_lead"], la=world.treatment, user=world["t_keyworker"], reason="r"
+    )
+    champion_services.nomination_approve(actor=world["tutor"], nomination=nomination)
     services.board_ensure_all()
     board = Board.objects.get(kind=BoardKind.ALL_TREATMENT)
     thread = services.thread_create(user=world["t_keyworker"], board=board, title="Live thread", body="Hello")
@@ -87,6 +93,8 @@ def test_a_reply_appears_on_another_persons_open_page_and_hostile_markup_is_iner
     reply = reader.locator("article.forum-post", has_text="Welcome from Otherton!")
     reply.wait_for()
     expect(reader.locator("#forum-status")).to_have_text("New reply from T Keyworker.")
+    # The writer is a systemic champion: the live reply carries the badge a reload would.
+    expect(reply.locator(".champion-badge")).to_have_text("Systemic champion")
     # The typed markup shows as text; nothing in it runs or links anywhere.
     assert "<script>alert(1)</script>" in reply.inner_text()
     assert reply.locator("script, img, [onerror]").count() == 0

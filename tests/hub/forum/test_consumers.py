@@ -14,7 +14,7 @@ from channels.testing import WebsocketCommunicator
 from hub import services as hub_services
 from hub.forum import services
 from hub.forum.consumers import CLOSE_REFUSED, MAX_FRAME_CHARS
-from hub.models import AccessRefusal
+from hub.models import AccessRefusal, User
 from hub.routing import websocket_urlpatterns
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -62,6 +62,27 @@ async def test_a_reader_sees_a_new_reply_its_edit_and_its_hiding_live(world, boa
 
     await database_sync_to_async(services.post_hide)(moderator=world["delivery_lead"], post=post)
     assert (await _next(reader, "post.hidden"))["id"] == post.pk
+    await reader.disconnect()
+
+
+def _make_champion(world, person):
+    from champions import services as champion_services
+
+    nomination = champion_services.nomination_create(
+        actor=world["t_la_lead"], la=world.treatment, user=person, reason="Leads the team's reflective work"
+    )
+    champion_services.nomination_approve(actor=world["tutor"], nomination=nomination)
+
+
+async def test_a_live_reply_says_whether_its_author_is_a_champion(world, boards):
+    await database_sync_to_async(_make_champion)(world, world["t_keyworker"])
+    thread = await database_sync_to_async(_thread)(world, boards)
+    reader = await _open(world["o_keyworker"], f"/ws/forum/threads/{thread.pk}/")
+    champion = await User.objects.aget(pk=world["t_keyworker"].pk)  # as a new request loads them
+    await database_sync_to_async(services.post_create)(user=champion, thread=thread, body="mine")
+    assert (await _next(reader, "post.created"))["post"]["champion"] is True
+    await database_sync_to_async(services.post_create)(user=world["t_practitioner"], thread=thread, body="not")
+    assert (await _next(reader, "post.created"))["post"]["champion"] is False
     await reader.disconnect()
 
 

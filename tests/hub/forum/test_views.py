@@ -99,6 +99,27 @@ def test_search_and_preferences_pages(world, boards, client):
     assert world["o_keyworker"].forum_preference.daily_digest is True
 
 
+def test_backfill_marks_champions_with_one_query_for_any_number_of_posts(
+    world, boards, client, many_posts, django_assert_max_num_queries
+):
+    from champions import services as champion_services
+
+    nomination = champion_services.nomination_create(
+        actor=world["t_la_lead"], la=world.treatment, user=world["t_keyworker"], reason="r"
+    )
+    champion_services.nomination_approve(actor=world["tutor"], nomination=nomination)
+    thread = services.thread_create(user=world["o_keyworker"], board=boards["all"], title="T", body="0")
+    for n in range(10):
+        author = world["t_keyworker"] if n % 2 else world["t_practitioner"]
+        services.post_create(user=author, thread=thread, body=str(n))
+    client.force_login(world["t_keyworker"])
+    url = reverse("forum_thread_posts_json", kwargs={"thread_id": thread.pk})
+    client.get(url, {"after": 0})
+    with django_assert_max_num_queries(6):
+        got = client.get(url, {"after": 0}).json()["posts"]
+    assert [p["champion"] for p in got] == [False] + [bool(n % 2) for n in range(10)]
+
+
 def test_mention_autocomplete_endpoint(world, boards, client):
     client.force_login(world["t_keyworker"])
     url = reverse("forum_mention_people", kwargs={"board_id": boards["la"].pk})
@@ -165,7 +186,8 @@ def test_posting_a_reply_costs_the_same_queries_however_long_the_thread(
 # have one more query for the champion badges. The thread is loaded once per request,
 # by the access rule, and the view uses it. A reply: the person, their memberships,
 # the thread, then in one transaction the post, the thread's counters (one UPDATE ...
-# RETURNING), the follow and the read marker; tasks run at once in the tests, so the
+# RETURNING), the follow and the read marker; whether the author is a champion (asked
+# once, kept on the person for the broadcast too); tasks run at once in the tests, so the
 # notification task's own queries (the post, digest choices, the followers and their
 # memberships, the notification) and savepoints count too.
-QUERIES = {"board": 9, "thread": 10, "index": 5, "reply": 18}
+QUERIES = {"board": 9, "thread": 10, "index": 5, "reply": 19}
