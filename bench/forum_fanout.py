@@ -179,10 +179,10 @@ def _post(port: int, session_key: str, csrf: str, thread_id: int, body: str) -> 
         },
     )
     response = conn.getresponse()
-    response.read()
+    answer = response.read()
     elapsed = (time.perf_counter() - t0) * 1000
     if response.status != 201:
-        raise SystemExit(f"posting failed with HTTP {response.status}")
+        raise SystemExit(f"posting failed with HTTP {response.status}: {answer[:300]!r}")
     return elapsed
 
 
@@ -285,7 +285,13 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100)
     parser.add_argument("--rate", type=float, default=10.0, help="posts a second")
     parser.add_argument("--servers", type=int, default=2)
-    parser.add_argument("--posters", type=int, default=20, help="posting is limited per person per minute")
+    parser.add_argument(
+        "--posters",
+        type=int,
+        default=None,
+        help="people posting in turn (posting is limited per person per minute); "
+        "default: enough that nobody passes the limit, at least 20",
+    )
     parser.add_argument("--settle", type=float, default=5.0)
     parser.add_argument(
         "--drain", type=float, default=60.0, help="longest wait for deliveries after the last message"
@@ -295,7 +301,11 @@ def main() -> None:
         raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the servers must share both.")
     os.environ.update(servers.PRODUCTION_ENV)  # the same secret key signs the sessions the bench seeds
     _setup_django()
+    from django.conf import settings
     from django.core.management import call_command
+
+    if args.posters is None:
+        args.posters = max(20, -(-args.posts // settings.FORUM_POSTS_PER_MINUTE))
 
     call_command("migrate", verbosity=0)
     asyncio.run(_main(args))
