@@ -47,8 +47,20 @@ def page(browser, live_server):
     context.close()
 
 
+_codes_used: dict[str, int] = {}
+
+
 def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    """A code the hub will accept when it arrives: the hub takes only the current
+    30-second window and each code once, so a code is never taken from the last
+    seconds of a window, nor twice from one window for the same secret."""
+    while True:
+        now = time.time()
+        window = int(now) // 30
+        if 30 - now % 30 >= 3 and _codes_used.get(secret) != window:
+            _codes_used[secret] = window
+            return format_hotp_value(hotp_value(secret, window))
+        time.sleep(30 - now % 30 + 0.1)
 
 
 def sign_in(page, email: str, password: str, totp_secret: str | None = None) -> None:
