@@ -153,15 +153,15 @@ if REDIS_URL:
         raise ImproperlyConfigured(
             f"The environment variable CHANNEL_LAYER must be pubsub or core; it is {CHANNEL_LAYER!r}."
         )
+    # redis-py 8 times out idle reads after 5 s, which drops idle websockets under
+    # channels-redis; keep reads blocking (see DESIGN.md, pitfalls).
+    _layer_config = {
+        "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+        "prefix": env_str("CHANNELS_PREFIX", "hub"),
+    }
     if CHANNEL_LAYER == "pubsub":
         CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {
-                    "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
-                    "prefix": env_str("CHANNELS_PREFIX", "hub"),
-                },
-            }
+            "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": _layer_config}
         }
     else:
         # The core layer, with a connection pool that waits instead of failing when
@@ -179,10 +179,7 @@ if REDIS_URL:
             "default": {
                 "BACKEND": "hub.forum.layers.RedisChannelLayer",
                 "CONFIG": {
-                    # redis-py 8 times out idle reads after 5 s, which drops idle websockets
-                    # under channels-redis; keep reads blocking (see DESIGN.md, pitfalls).
-                    "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
-                    "prefix": env_str("CHANNELS_PREFIX", "hub"),
+                    **_layer_config,
                     "capacity": 1000,
                     "expiry": 120,
                     "group_expiry": 86400,

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from hub.fidelity.indicators import BY_KEY, INDICATORS, Indicator
 from hub.fidelity.models import Status, Threshold
-from hub.models import AccessRefusal, Arm, Membership, Organisation, OrganisationKind, Pilot, Role, Team
+from hub.models import Arm, Membership, Organisation, OrganisationKind, Pilot, Role, Team
 
 NOT_RECORDED = "Not yet recorded"
 
@@ -61,10 +61,6 @@ def next_month(month: dt.date) -> dt.date:
 def month_end(month: dt.date) -> dt.datetime:
     """The first instant after the month (local time)."""
     return month_start(next_month(month))
-
-
-def pilot_months(pilot: Pilot, until: dt.date | None = None) -> list[dt.date]:
-    return pilot.months(until=until)
 
 
 def default_month(pilot: Pilot, today: dt.date | None = None) -> dt.date:
@@ -714,14 +710,6 @@ def contamination(month: dt.date, threshold: Threshold | None = None) -> Contami
     figure = Figure(total, text=f"{total} refusal{'' if total == 1 else 's'}")
     return Contamination(
         month, total, [(la, la.refusal_count) for la in las], cell_for(indicator, figure, threshold)
-    )
-
-
-def contamination_refusals(month: dt.date) -> QuerySet[AccessRefusal]:
-    return (
-        AccessRefusal.objects.filter(at__gte=month_start(month), at__lt=month_end(month))
-        .select_related("organisation")
-        .order_by("-at")
     )
 
 

@@ -99,7 +99,7 @@ def _send(group: str, event: dict) -> None:
             task = loop.create_task(layer.group_send(group, message))
             _pending.add(task)
             task.add_done_callback(_pending.discard)
-    except Exception:
+    except Exception:  # a down layer delays delivery; pages backfill on reconnect
         log.exception("Could not broadcast %s to %s", event.get("type"), group)
 
 
