@@ -290,7 +290,7 @@ def main() -> None:
         type=int,
         default=None,
         help="people posting in turn (posting is limited per person per minute); "
-        "default: enough that nobody passes the limit, at least 20",
+        "default: enough that nobody passes the limit even when two runs post within one minute, at least 40",
     )
     parser.add_argument("--settle", type=float, default=5.0)
     parser.add_argument(
@@ -305,7 +305,7 @@ def main() -> None:
     from django.core.management import call_command
 
     if args.posters is None:
-        args.posters = max(20, -(-args.posts // settings.FORUM_POSTS_PER_MINUTE))
+        args.posters = max(40, 2 * -(-args.posts // settings.FORUM_POSTS_PER_MINUTE))
 
     call_command("migrate", verbosity=0)
     asyncio.run(_main(args))

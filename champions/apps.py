@@ -6,9 +6,15 @@ class ChampionsConfig(AppConfig):
     verbose_name = "Systemic champions"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from champions.models import Nomination
+        from champions.selectors import nominations_changed
         from training.signals import attendance_changed
 
         attendance_changed.connect(_grant_award_on_completion, dispatch_uid="champions_award")
+        for signal in (post_save, post_delete):
+            signal.connect(nominations_changed, sender=Nomination, dispatch_uid=f"champions_cache_{signal}")
 
 
 def _grant_award_on_completion(sender, attendance, **kwargs):

@@ -36,20 +36,50 @@ def approved_champions(la: Organisation, on: dt.date | None = None) -> QuerySet[
     return Nomination.objects.filter(champions_on(_on(on)), la=la).select_related("user")
 
 
+#: Today's champions are kept in the shared cache for this long at most (seconds); any
+#: change to a nomination makes the kept set unusable (see `nominations_changed`).
+CHAMPIONS_TIMEOUT = 300
+CHAMPIONS_VERSION = "champions:version"
+
+
 def is_champion(user: User, on: dt.date | None = None) -> bool:
-    if on is None:
-        cached = getattr(user, "_hub_is_champion", None)
-        if cached is not None:
-            return cached
-    result = Nomination.objects.filter(champions_on(_on(on)), user=user).exists()
-    if on is None:
-        user._hub_is_champion = result
-    return result
+    if on is not None:
+        return Nomination.objects.filter(champions_on(on), user=user).exists()
+    cached = getattr(user, "_hub_is_champion", None)
+    if cached is None:
+        cached = user._hub_is_champion = user.pk in champion_ids()
+    return cached
 
 
 def champion_ids(on: dt.date | None = None) -> set[int]:
-    """Everyone who is a champion on `on` (today): one query, for badges beside names."""
-    return set(Nomination.objects.filter(champions_on(_on(on))).values_list("user_id", flat=True))
+    """Everyone who is a champion on `on` (today by default), for badges beside names:
+    today's set from the shared cache, any other day's in one query."""
+    day = _on(on)
+    if day != timezone.localdate():
+        return _champion_ids(day)
+    from django.core.cache import cache
+
+    from hub.cache import versions
+
+    key = f"champions:ids:{day.isoformat()}"
+    tag, got = versions(CHAMPIONS_VERSION, also=(key,))
+    kept = got.get(key)
+    if kept is not None and kept[0] == tag:
+        return set(kept[1])
+    ids = _champion_ids(day)
+    cache.set(key, (tag, ids), CHAMPIONS_TIMEOUT)
+    return ids
+
+
+def _champion_ids(day: dt.date) -> set[int]:
+    return set(Nomination.objects.filter(champions_on(day)).values_list("user_id", flat=True))
+
+
+def nominations_changed(**_kwargs) -> None:
+    """A nomination was made, approved, withdrawn or removed: today's kept set is not used again."""
+    from hub.cache import move_on
+
+    move_on(CHAMPIONS_VERSION)
 
 
 def max_champions(keyworkers: int) -> int:

@@ -52,21 +52,66 @@ TRAINING = "treatment training"
 # ---------------------------------------------------------------------------
 
 
+#: A person's memberships are kept in the shared cache for this long at most (seconds);
+#: any change to them, or to any organisation or team, makes the kept copy unusable.
+PROFILE_TIMEOUT = 300
+EVERYONE_VERSION = "access:everyone"
+
+
+def _person_version(user_id: int) -> str:
+    return f"access:person:{user_id}"
+
+
+def _profile_key(user_id: int) -> str:
+    return f"access:profile:{user_id}"
+
+
 def profile(user) -> UserRoles:
-    """A person's active memberships, loaded once and kept on the user object."""
+    """A person's active memberships, loaded once per request and kept on the user
+    object, and kept between requests in the shared cache under the versions it was
+    read at (see `memberships_changed`)."""
     if not getattr(user, "is_authenticated", False):
         return UserRoles([])
     cached = getattr(user, "_hub_roles", None)
     if cached is None:
-        memberships = list(
-            Membership.objects.active().filter(user=user).select_related("organisation", "team")
-        )
-        cached = user._hub_roles = UserRoles(memberships)
+        cached = user._hub_roles = UserRoles(_memberships(user.pk))
     return cached
 
 
+def _memberships(user_id: int) -> list[Membership]:
+    from django.core.cache import cache
+
+    from hub.cache import versions
+
+    key = _profile_key(user_id)
+    tag, got = versions(EVERYONE_VERSION, _person_version(user_id), also=(key,))
+    kept = got.get(key)
+    if kept is not None and kept[0] == tag:
+        return kept[1]
+    memberships = list(
+        Membership.objects.active().filter(user_id=user_id).select_related("organisation", "team")
+    )
+    cache.set(key, (tag, memberships), PROFILE_TIMEOUT)
+    return memberships
+
+
+def memberships_changed(user_id: int) -> None:
+    """A person's memberships changed: no request reads the copy kept before."""
+    from hub.cache import move_on
+
+    move_on(_person_version(user_id), forget=(_profile_key(user_id),))
+
+
+def organisations_changed() -> None:
+    """An organisation or team changed (its arm, its name, a team's LA...), or many
+    memberships at once: no request reads any person's copy kept before."""
+    from hub.cache import move_on
+
+    move_on(EVERYONE_VERSION)
+
+
 def forget(user) -> None:
-    """Drop what `profile` cached, after a person's memberships change."""
+    """Drop what `profile` cached on this user object, after a person's memberships change."""
     for attr in ("_hub_roles",):
         if hasattr(user, attr):
             delattr(user, attr)

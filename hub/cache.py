@@ -39,3 +39,63 @@ class RedisCache(DjangoRedisCache):
     @cached_property
     def _cache(self):
         return _SharedClient(self._servers, **self._options)
+
+    def count_up(self, key: str, timeout: int, version=None) -> int:
+        """Add one to a counter that lives `timeout` seconds from its first count, and
+        return the new count: one round trip (Django's add and incr take three)."""
+        key = self.make_and_validate_key(key, version=version)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incr(key)
+        return pipe.execute()[1]
+
+
+def count_up(key: str, timeout: int) -> int:
+    """Add one to a counter in the shared cache that lives `timeout` seconds from its
+    first count; the new count. Atomic on Redis and on the in-process cache."""
+    from django.core.cache import cache
+
+    counting = getattr(cache, "count_up", None)
+    if counting is not None:
+        return counting(key, timeout)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+# ---------------------------------------------------------------------------
+# Versions: what a cached value was made from
+# ---------------------------------------------------------------------------
+
+
+def versions(*keys: str, also: tuple[str, ...] = ()) -> tuple[tuple[int, ...], dict]:
+    """The current numbers of the version keys `keys` (0 for one never moved on), read in
+    one round trip with the other keys in `also`, which come back as a dict. A value made
+    after reading these numbers is kept tagged with them: any change moves one on, and
+    a value with an old tag is not used."""
+    from django.core.cache import cache
+
+    got = cache.get_many([*keys, *also])
+    return tuple(got.get(key, 0) for key in keys), {key: got[key] for key in also if key in got}
+
+
+def move_on(key: str, *, forget: tuple[str, ...] = ()) -> None:
+    """Move a version on, now and again once the current transaction commits (so a
+    value made from what was read between the two is not kept), and drop the cached
+    values named in `forget`."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump():
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.add(key, 1, timeout=None)
+        if forget:
+            cache.delete_many(list(forget))
+
+    bump()
+    transaction.on_commit(bump)

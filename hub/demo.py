@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hub import services
+from hub import access, services
 from hub.models import Arm, Organisation, OrganisationKind, Pilot, Role, Team, User
 
 DEMO_PASSWORD = "hub-demo-2025"
@@ -194,4 +194,9 @@ def seed(today: dt.date | None = None) -> Demo:
             continue
         with transaction.atomic():
             module.seed(demo)
+    # The demo writes many rows at once, past the signals: nothing kept from before counts.
+    from champions.selectors import nominations_changed
+
+    access.organisations_changed()
+    nominations_changed()
     return demo

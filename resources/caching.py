@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from hub.cache import move_on, versions
 
 VERSION_KEY = "resources:library-version"
 #: A listing is kept at most this long even if nothing changes (seconds).
@@ -19,25 +19,13 @@ LISTING_TIMEOUT = 600
 
 
 def library_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+    return versions(VERSION_KEY)[0][0]
 
 
 def library_changed(**_kwargs) -> None:
     """Move the version on now and again once the change is committed, so a listing
     read between the two is not kept."""
-
-    def bump():
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.add(VERSION_KEY, 1, timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    move_on(VERSION_KEY)
 
 
 def _page_deleted(sender, instance, **kwargs) -> None:

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -15,6 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from hub import access
+from hub.cache import count_up
 from hub.forum import broadcast
 from hub.forum.models import (
     Board,
@@ -98,13 +98,7 @@ def _check_body(body: str, field: str = "body") -> str:
 def _check_rate(user: User, field: str = "body") -> None:
     """At most FORUM_POSTS_PER_MINUTE posts a minute per person (counted in the shared cache)."""
     limit = _posts_per_minute()
-    key = f"forum:rate:{user.pk}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=120)
-        count = 1
+    count = count_up(f"forum:rate:{user.pk}:{int(timezone.now().timestamp() // 60)}", timeout=120)
     if count > limit:
         raise ValidationError(
             {
@@ -184,9 +178,14 @@ def _post_write(*, user: User, thread: Thread, body: str, quote_of: Post | None)
     )
     thread.last_post_at, thread.last_post_id = now, post.pk
     thread.post_count = _count_post(thread_id=thread.pk, post_id=post.pk, at=now)
-    Follow.objects.get_or_create(user=user, thread=thread)
-    if not ReadMarker.objects.filter(user=user, thread=thread).update(last_read_post_id=post.pk):
-        ReadMarker.objects.get_or_create(user=user, thread=thread, defaults={"last_read_post_id": post.pk})
+    # One statement each, whether or not the rows exist (INSERT ... ON CONFLICT).
+    Follow.objects.bulk_create([Follow(user=user, thread=thread)], ignore_conflicts=True)
+    ReadMarker.objects.bulk_create(
+        [ReadMarker(user=user, thread=thread, last_read_post_id=post.pk)],
+        update_conflicts=True,
+        unique_fields=["user", "thread"],
+        update_fields=["last_read_post_id"],
+    )
     _queue_notifications(post.pk)
     transaction.on_commit(lambda: broadcast.post_created(post))
     return post

@@ -25,21 +25,26 @@ def test_one_client_is_built_and_reused():
     cache.delete("k")
 
 
+def _at_once(times: int, action, threads: int = 8) -> None:
+    """`action` done `times` times in each of `threads` threads started together."""
+    start = threading.Barrier(threads)
+
+    def run():
+        start.wait()
+        for _ in range(times):
+            action()
+
+    started = [threading.Thread(target=run) for _ in range(threads)]
+    for t in started:
+        t.start()
+    for t in started:
+        t.join()
+
+
 def test_threads_sharing_the_client_count_every_increment():
     cache = _cache()
     cache.set("n", 0, 30)
-    start = threading.Barrier(8)
-
-    def bump():
-        start.wait()
-        for _ in range(50):
-            cache.incr("n")
-
-    threads = [threading.Thread(target=bump) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _at_once(50, lambda: cache.incr("n"))
     assert cache.get("n") == 400
     cache.delete("n")
 
@@ -66,3 +71,14 @@ def test_a_backend_per_thread_shares_one_pool_and_its_connection():
     assert clients[0].connection_pool is pool
     assert pool._created_connections == before
     assert _cache(prefix).get("seen") == 5
+
+
+def test_count_up_counts_in_one_round_trip_and_the_counter_expires():
+    cache = _cache()
+    assert [cache.count_up("hits", 60) for _ in range(3)] == [1, 2, 3]
+    assert cache.get("hits") == 3
+    client = cache._cache.get_client(write=True)
+    assert 0 < client.ttl(cache.make_key("hits")) <= 60  # from the first count, not renewed
+    _at_once(25, lambda: cache.count_up("hits", 60))
+    assert cache.get("hits") == 203
+    cache.delete("hits")

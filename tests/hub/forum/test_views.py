@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from hub.forum import services
-from hub.forum.models import Post, Report, Thread
+from hub.forum.models import Follow, Post, ReadMarker, Report, Thread
 
 
 def _reply_url(thread):
@@ -160,6 +160,7 @@ def test_the_forum_index_query_count_does_not_grow_with_threads(
     for n in range(rows):
         services.thread_create(user=world["o_keyworker"], board=boards["all"], title=f"T{n}", body="x")
     client.force_login(world["t_keyworker"])
+    client.get(reverse("forum_index"))
     with django_assert_num_queries(QUERIES["index"]):
         assert client.get(reverse("forum_index")).status_code == 200
 
@@ -182,12 +183,32 @@ def test_posting_a_reply_costs_the_same_queries_however_long_the_thread(
     assert response.json()["post"]["id"] == last.pk
 
 
-# The session comes from the cache (cached_db), not a query; board and thread pages
-# have one more query for the champion badges. The thread is loaded once per request,
-# by the access rule, and the view uses it. A reply: the person, their memberships,
-# the thread, then in one transaction the post, the thread's counters (one UPDATE ...
-# RETURNING), the follow and the read marker; whether the author is a champion (asked
-# once, kept on the person for the broadcast too); tasks run at once in the tests, so the
-# notification task's own queries (the post, digest choices, the followers and their
-# memberships, the notification) and savepoints count too.
-QUERIES = {"board": 9, "thread": 10, "index": 5, "reply": 19}
+def test_a_first_reply_in_a_thread_costs_no_more_queries_than_a_later_one(
+    world, boards, client, django_assert_num_queries, many_posts
+):
+    # The reply starts following the thread and moves the read marker in one statement
+    # each, whether or not the person already follows it or has read it.
+    thread = services.thread_create(user=world["o_keyworker"], board=boards["all"], title="T", body="x")
+    client.force_login(world["t_keyworker"])
+    client.get(thread.get_absolute_url())
+    with django_assert_num_queries(QUERIES["reply"]):
+        response = client.post(_reply_url(thread), {"body": "first"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 201
+    assert Follow.objects.filter(user=world["t_keyworker"], thread=thread).count() == 1
+    marker = ReadMarker.objects.get(user=world["t_keyworker"], thread=thread)
+    assert marker.last_read_post_id == response.json()["post"]["id"]
+    with django_assert_num_queries(QUERIES["reply"]):
+        response = client.post(_reply_url(thread), {"body": "second"}, HTTP_ACCEPT="application/json")
+    assert Follow.objects.filter(user=world["t_keyworker"], thread=thread).count() == 1
+    marker.refresh_from_db()
+    assert marker.last_read_post_id == response.json()["post"]["id"]
+
+
+# The session comes from the cache (cached_db), not a query, and so, once read, do a
+# person's memberships (hub/access.py) and today's champions for the badges. The thread
+# is loaded once per request, by the access rule, and the view uses it. A reply: the
+# person, the thread, then in one transaction the post, the thread's counters (one
+# UPDATE ... RETURNING), the follow and the read marker; tasks run at once in the
+# tests, so the notification task's own queries (the post, digest choices, the
+# followers, the notification) and savepoints count too.
+QUERIES = {"board": 7, "thread": 8, "index": 3, "reply": 16}
