@@ -1,5 +1,6 @@
 """The hub's one ASGI application: HTTP (with the project's static files) and websockets."""
 
+import gc
 import os
 
 import django
@@ -47,3 +48,9 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Everything loaded by now (Django, Wagtail, the apps, the URL conf) lives as long as the
+# process. Leave it out of the garbage collector's full passes, which would otherwise
+# walk all of it (about 170,000 objects) and stop the process for 100-250 ms each time,
+# measured here: every open page of this process waits that long.
+gc.freeze()
