@@ -7,11 +7,13 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from champions.models import Activity, Nomination, NominationStatus
+from hub.cache import move_on, versions
 from hub.models import Membership, Organisation, Role, User
 
 MIN_PERCENT = 10
@@ -57,10 +59,6 @@ def champion_ids(on: dt.date | None = None) -> set[int]:
     day = _on(on)
     if day != timezone.localdate():
         return _champion_ids(day)
-    from django.core.cache import cache
-
-    from hub.cache import versions
-
     key = f"champions:ids:{day.isoformat()}"
     tag, got = versions(CHAMPIONS_VERSION, also=(key,))
     kept = got.get(key)
@@ -77,8 +75,6 @@ def _champion_ids(day: dt.date) -> set[int]:
 
 def nominations_changed(**_kwargs) -> None:
     """A nomination was made, approved, withdrawn or removed: today's kept set is not used again."""
-    from hub.cache import move_on
-
     move_on(CHAMPIONS_VERSION)
 
 

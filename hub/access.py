@@ -17,9 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from hub.cache import move_on, versions
 from hub.models import (
     STAFF_ROLES,
     AccessRefusal,
@@ -79,10 +81,6 @@ def profile(user) -> UserRoles:
 
 
 def _memberships(user_id: int) -> list[Membership]:
-    from django.core.cache import cache
-
-    from hub.cache import versions
-
     key = _profile_key(user_id)
     tag, got = versions(EVERYONE_VERSION, _person_version(user_id), also=(key,))
     kept = got.get(key)
@@ -97,16 +95,12 @@ def _memberships(user_id: int) -> list[Membership]:
 
 def memberships_changed(user_id: int) -> None:
     """A person's memberships changed: no request reads the copy kept before."""
-    from hub.cache import move_on
-
     move_on(_person_version(user_id), forget=(_profile_key(user_id),))
 
 
 def organisations_changed() -> None:
     """An organisation or team changed (its arm, its name, a team's LA...), or many
     memberships at once: no request reads any person's copy kept before."""
-    from hub.cache import move_on
-
     move_on(EVERYONE_VERSION)
 
 
