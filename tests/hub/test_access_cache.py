@@ -114,3 +114,29 @@ def test_todays_champions_are_kept_and_follow_every_nomination_change(world):
     )
     assert champion_ids() == {colleague.pk}
     assert champion_ids(timezone.localdate() - dt.timedelta(days=1)) == set()
+
+
+def test_migrating_leaves_no_copy_kept_under_the_old_schema_in_use(world):
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from champions.selectors import CHAMPIONS_VERSION
+
+    person = world["t_keyworker"]
+    access.roles(_fresh(person))  # kept
+    before = versions(access.EVERYONE_VERSION, CHAMPIONS_VERSION)[0]
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    after = versions(access.EVERYONE_VERSION, CHAMPIONS_VERSION)[0]
+    assert after[0] > before[0] and after[1] > before[1]
+    with CaptureQueriesContext(connection) as queries:
+        assert access.roles(_fresh(person)) == {Role.KEYWORKER}
+    assert [q for q in queries.captured_queries if '"hub_membership"' in q["sql"]]
+
+
+def test_migrate_goes_on_when_the_cache_cannot_be_reached(settings, caplog):
+    from django.core.management.sql import emit_post_migrate_signal
+
+    settings.CACHES = {"default": {"BACKEND": "hub.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    with caplog.at_level("WARNING", logger="hub"):
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert "the cached memberships could not be renewed" in caplog.text
+    assert "the cached champions could not be renewed" in caplog.text
