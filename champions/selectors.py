@@ -7,13 +7,12 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from champions.models import Activity, Nomination, NominationStatus
-from hub.cache import move_on, versions
+from hub.cache import kept, move_on
 from hub.models import Membership, Organisation, Role, User
 
 MIN_PERCENT = 10
@@ -59,14 +58,12 @@ def champion_ids(on: dt.date | None = None) -> set[int]:
     day = _on(on)
     if day != timezone.localdate():
         return _champion_ids(day)
-    key = f"champions:ids:{day.isoformat()}"
-    tag, got = versions(CHAMPIONS_VERSION, also=(key,))
-    kept = got.get(key)
-    if kept is not None and kept[0] == tag:
-        return set(kept[1])
-    ids = _champion_ids(day)
-    cache.set(key, (tag, ids), CHAMPIONS_TIMEOUT)
-    return ids
+    return kept(
+        f"champions:ids:{day.isoformat()}",
+        (CHAMPIONS_VERSION,),
+        lambda: _champion_ids(day),
+        CHAMPIONS_TIMEOUT,
+    )
 
 
 def _champion_ids(day: dt.date) -> set[int]:

@@ -17,11 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from hub.cache import move_on, versions
+from hub.cache import kept, move_on
 from hub.models import (
     STAFF_ROLES,
     AccessRefusal,
@@ -81,16 +80,12 @@ def profile(user) -> UserRoles:
 
 
 def _memberships(user_id: int) -> list[Membership]:
-    key = _profile_key(user_id)
-    tag, got = versions(EVERYONE_VERSION, _person_version(user_id), also=(key,))
-    kept = got.get(key)
-    if kept is not None and kept[0] == tag:
-        return kept[1]
-    memberships = list(
-        Membership.objects.active().filter(user_id=user_id).select_related("organisation", "team")
+    return kept(
+        _profile_key(user_id),
+        (EVERYONE_VERSION, _person_version(user_id)),
+        lambda: list(Membership.objects.active().filter(user_id=user_id).select_related("organisation", "team")),
+        PROFILE_TIMEOUT,
     )
-    cache.set(key, (tag, memberships), PROFILE_TIMEOUT)
-    return memberships
 
 
 def memberships_changed(user_id: int) -> None:

@@ -7,3 +7,7 @@ class HubConfig(AppConfig):
 
     def ready(self):
         from hub import signals  # noqa: F401
+        from hub.access import EVERYONE_VERSION
+        from hub.cache import renew_on_migrate
+
+        renew_on_migrate(self, EVERYONE_VERSION, "the cached memberships")

@@ -10,28 +10,35 @@ backend keeps one client per server and options for the whole process."""
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.utils.functional import cached_property
 
+log = logging.getLogger("hub")
+
 _clients: dict[tuple, object] = {}
 _lock = threading.Lock()
 
 
 class _SharedClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        options = tuple(sorted((name, repr(value)) for name, value in self._pool_options.items()))
+        self._shared = [(server, options) for server in self._servers]
+
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
-        server = self._servers[index]
-        options = tuple(sorted((name, repr(value)) for name, value in self._pool_options.items()))
-        client = _clients.get((server, options))
+        shared = self._shared[index]
+        client = _clients.get(shared)
         if client is None:
             with _lock:
-                client = _clients.get((server, options))
+                client = _clients.get(shared)
                 if client is None:
-                    pool = self._pool_class.from_url(server, **self._pool_options)
-                    client = _clients[(server, options)] = self._client(connection_pool=pool)
+                    pool = self._pool_class.from_url(self._servers[index], **self._pool_options)
+                    client = _clients[shared] = self._client(connection_pool=pool)
         return client
 
 
@@ -99,3 +106,33 @@ def move_on(key: str, *, forget: tuple[str, ...] = ()) -> None:
 
     bump()
     transaction.on_commit(bump)
+
+
+def kept(key: str, version_keys: tuple[str, ...], make, timeout: int):
+    """`make()`, kept in the shared cache under `key` for at most `timeout` seconds and
+    tagged with the versions `version_keys` read before making it: a kept value with an
+    older tag is made afresh (one round trip when it is still good)."""
+    from django.core.cache import cache
+
+    tag, got = versions(*version_keys, also=(key,))
+    value = got.get(key)
+    if value is not None and value[0] == tag:
+        return value[1]
+    made = make()
+    cache.set(key, (tag, made), timeout)
+    return made
+
+
+def renew_on_migrate(app_config, key: str, what: str) -> None:
+    """Move `key` on after each `migrate` of `app_config`'s app (every deploy runs it), so
+    no value pickled under an older schema is used. A cache that cannot be reached then
+    holds nothing anyone can read: migrate goes on, with a warning naming `what`."""
+    from django.db.models.signals import post_migrate
+
+    def renew(sender, **kwargs):
+        try:
+            move_on(key)
+        except Exception as exc:  # a cache that cannot be reached holds nothing to renew
+            log.warning("After migrate, %s could not be renewed: %s", what, exc)
+
+    post_migrate.connect(renew, sender=app_config, weak=False, dispatch_uid=f"renew-on-migrate-{key}")

@@ -3,16 +3,12 @@ what hub/access.py keeps."""
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from hub import access
 from hub.models import AuditEvent, Membership, Organisation, Team
-
-log = logging.getLogger("hub")
 
 
 @receiver(user_logged_in)
@@ -37,15 +33,3 @@ def _membership_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Team)
 def _organisation_changed(sender, **kwargs):
     access.organisations_changed()
-
-
-@receiver(post_migrate)
-def _schema_changed(sender, **kwargs):
-    """After `migrate` (every deploy runs it) no copy kept under an older schema is used.
-    A cache that cannot be reached then holds nothing anyone can read: migrate goes on."""
-    if sender.name != "hub":
-        return
-    try:
-        access.organisations_changed()
-    except Exception as exc:  # a cache that cannot be reached holds nothing to renew
-        log.warning("After migrate, the cached memberships could not be renewed: %s", exc)
