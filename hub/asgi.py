@@ -16,7 +16,6 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: 
 from django.core.handlers.asgi import ASGIHandler  # noqa: E402
 from django.core.handlers.base import BaseHandler  # noqa: E402
 
-from hub.forum.broadcast import after_response  # noqa: E402
 from hub.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -44,7 +43,7 @@ django_http = OneThreadASGIHandler()
 
 application = ProtocolTypeRouter(
     {
-        "http": after_response(ASGIStaticFilesHandler(django_http)),
+        "http": ASGIStaticFilesHandler(django_http),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

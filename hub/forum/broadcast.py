@@ -5,11 +5,9 @@ message lost while Redis is down is fetched again by the page when it reconnects
 On Redis, messages are handed to one sender per process (a thread with its own event
 loop) and the caller returns at once: a request that posts does not wait for the layer,
 nor for the server's event loop, which may be busy writing to hundreds of sockets. The
-sender sends in the order it was handed the messages. Messages made while serving an
-HTTP request are held until its response has been handed to the server
-(`after_response`, wrapped around the hub's HTTP application in hub/asgi.py): the
-process answers the person posting first, then writes to the open pages. Each event is
-turned into JSON once here, not once per reader by every consumer."""
+sender sends in the order it was handed the messages, as soon as the post is committed:
+open pages do not wait for the posting request's response. Each event is turned into
+JSON once here, not once per reader by every consumer."""
 
 from __future__ import annotations
 
@@ -80,50 +78,12 @@ class _Sender:
 
 _sender = _Sender()
 
-#: Messages held back while an HTTP response is on its way (see `after_response`):
-#: (layer, group, message) in the order they were made.
-_held: contextvars.ContextVar[list | None] = contextvars.ContextVar("forum_broadcast_held", default=None)
-
-
-def after_response(app):
-    """ASGI middleware: broadcasts made while serving an HTTP request go out once its
-    response has been handed to the server, so the person posting is answered before
-    this process starts writing the news to every open page."""
-
-    async def middleware(scope, receive, send):
-        if scope["type"] != "http":
-            return await app(scope, receive, send)
-        held: list = []
-        token = _held.set(held)
-
-        def flush():
-            while held:
-                _deliver(*held.pop(0))
-
-        async def send_then_flush(message):
-            await send(message)
-            if message["type"] == "http.response.body" and not message.get("more_body"):
-                flush()
-
-        try:
-            await app(scope, receive, send_then_flush)
-        finally:
-            _held.reset(token)
-            flush()
-
-    return middleware
-
 
 def _send(group: str, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    message = layer_message(event)
-    held = _held.get()
-    if held is not None:
-        held.append((layer, group, message))
-    else:
-        _deliver(layer, group, message)
+    _deliver(layer, group, layer_message(event))
 
 
 def _deliver(layer, group: str, message: dict) -> None:
