@@ -11,7 +11,10 @@ backend keeps one client per server and options for the whole process."""
 from __future__ import annotations
 
 import logging
+import math
 import threading
+import time
+import uuid
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -47,30 +50,58 @@ class RedisCache(DjangoRedisCache):
     def _cache(self):
         return _SharedClient(self._servers, **self._options)
 
-    def count_up(self, key: str, timeout: int, version=None) -> int:
-        """Add one to a counter that lives `timeout` seconds from its first count, and
-        return the new count: one round trip (Django's add and incr take three)."""
+    def take_turn(self, key: str, *, limit: int, window: float, now: float, version=None) -> float | None:
+        """See `take_turn` below: here one atomic round trip (a script over a sorted
+        set of the times of the turns taken)."""
         key = self.make_and_validate_key(key, version=version)
-        pipe = self._cache.get_client(key, write=True).pipeline(transaction=True)
-        pipe.set(key, 0, ex=timeout, nx=True)
-        pipe.incr(key)
-        return pipe.execute()[1]
+        client = self._cache.get_client(key, write=True)
+        script = _turn_scripts.get(id(client))
+        if script is None:
+            script = _turn_scripts[id(client)] = client.register_script(_TURN_SCRIPT)
+        wait = script(keys=[key], args=[repr(now), repr(window), limit, f"{now!r}:{uuid.uuid4().hex}"])
+        return None if wait is None else float(wait)
 
 
-def count_up(key: str, timeout: int) -> int:
-    """Add one to a counter in the shared cache that lives `timeout` seconds from its
-    first count; the new count. Atomic on Redis and on the in-process cache."""
+#: Forget the turns older than the window; take one if fewer than the limit remain,
+#: else answer how long until the oldest leaves the window. KEYS: the key; ARGV: now,
+#: window (seconds), limit, a name for this turn.
+_TURN_SCRIPT = """
+local key, now, window = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) < tonumber(ARGV[3]) then
+  redis.call('ZADD', key, now, ARGV[4])
+  redis.call('EXPIRE', key, math.ceil(window))
+  return false
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return tostring(tonumber(oldest[2]) + window - now)
+"""
+_turn_scripts: dict[int, object] = {}
+_turn_lock = threading.Lock()
+
+
+def take_turn(key: str, *, limit: int, window: float, now: float | None = None) -> float | None:
+    """A sliding-window limit in the shared cache: take a turn if fewer than `limit`
+    were taken under `key` in the last `window` seconds, and answer None; otherwise take
+    none and answer the seconds until one is free again. A refused try does not count.
+    Atomic on Redis (across processes) and on the in-process cache."""
     from django.core.cache import cache
 
-    counting = getattr(cache, "count_up", None)
-    if counting is not None:
-        return counting(key, timeout)
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between the two
-        cache.set(key, 1, timeout=timeout)
-        return 1
+    now = time.time() if now is None else now
+    taking = getattr(cache, "take_turn", None)
+    if taking is not None:
+        return _clamp(taking(key, limit=limit, window=window, now=now), window)
+    with _turn_lock:
+        times = [t for t in cache.get(key, ()) if t > now - window]
+        if len(times) < limit:
+            cache.set(key, [*times, now], timeout=math.ceil(window))
+            return None
+        return _clamp(min(times) + window - now, window)
+
+
+def _clamp(wait: float | None, window: float) -> float | None:
+    """No wait is longer than the window (another server's clock may run ahead)."""
+    return None if wait is None else min(max(wait, 0.0), window)
 
 
 # ---------------------------------------------------------------------------

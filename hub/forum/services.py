@@ -4,6 +4,7 @@ write is one transaction, and what open pages and inboxes hear of it is sent on 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from django.conf import settings
@@ -11,10 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from hub import access
-from hub.cache import count_up
+from hub.cache import take_turn
 from hub.forum import broadcast
 from hub.forum.models import (
     Board,
@@ -96,13 +98,16 @@ def _check_body(body: str, field: str = "body") -> str:
 
 
 def _check_rate(user: User, field: str = "body") -> None:
-    """At most FORUM_POSTS_PER_MINUTE posts a minute per person (counted in the shared cache)."""
+    """At most FORUM_POSTS_PER_MINUTE posts in any 60 seconds per person (counted in the
+    shared cache, so across server processes); a refused post does not count."""
     limit = _posts_per_minute()
-    count = count_up(f"forum:rate:{user.pk}:{int(timezone.now().timestamp() // 60)}", timeout=120)
-    if count > limit:
+    wait = take_turn(f"forum:posts:{user.pk}", limit=limit, window=60)
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
         raise ValidationError(
             {
-                field: f"You have posted {limit} times in the last minute, the most the forum allows. Wait a minute, then post again."
+                field: f"You have posted {limit} {pluralize(limit, 'time,times')} in the last minute, the most "
+                f"the forum allows. You can post again in {seconds} {pluralize(seconds, 'second,seconds')}."
             }
         )
 

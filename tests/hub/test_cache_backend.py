@@ -7,7 +7,7 @@ import os
 import threading
 import uuid
 
-from hub.cache import RedisCache
+from hub.cache import RedisCache, take_turn
 
 
 def _cache(prefix: str | None = None) -> RedisCache:
@@ -73,12 +73,38 @@ def test_a_backend_per_thread_shares_one_pool_and_its_connection():
     assert _cache(prefix).get("seen") == 5
 
 
-def test_count_up_counts_in_one_round_trip_and_the_counter_expires():
+def test_take_turn_limits_over_a_sliding_window():
     cache = _cache()
-    assert [cache.count_up("hits", 60) for _ in range(3)] == [1, 2, 3]
-    assert cache.get("hits") == 3
     client = cache._cache.get_client(write=True)
-    assert 0 < client.ttl(cache.make_key("hits")) <= 60  # from the first count, not renewed
-    _at_once(25, lambda: cache.count_up("hits", 60))
-    assert cache.get("hits") == 203
-    cache.delete("hits")
+    key = cache.make_key("turns")
+    assert [cache.take_turn("turns", limit=3, window=60, now=1000.0 + n) for n in range(3)] == [None] * 3
+    # Full: no turn, and the wait is until the oldest turn (at 1000) is 60 s old.
+    assert cache.take_turn("turns", limit=3, window=60, now=1030.0) == 30.0
+    assert cache.take_turn("turns", limit=3, window=60, now=1059.5) == 0.5
+    assert client.zcard(key) == 3  # refused tries are not counted
+    assert 0 < client.ttl(key) <= 60
+    # A counter per clock minute would allow six turns across 1059-1061; the window one.
+    assert cache.take_turn("turns", limit=3, window=60, now=1060.0) is None
+    assert cache.take_turn("turns", limit=3, window=60, now=1060.5) == 0.5
+    assert client.zcard(key) == 3
+    cache.delete("turns")
+
+
+def test_take_turn_gives_exactly_the_limit_to_threads_at_once():
+    cache = _cache()
+    taken = []
+    _at_once(10, lambda: taken.append(cache.take_turn("race", limit=25, window=60, now=2000.0)))
+    assert len(taken) == 80 and taken.count(None) == 25
+    assert all(wait == 60.0 for wait in taken if wait is not None)
+    cache.delete("race")
+
+
+def test_the_hub_takes_turns_the_same_way_on_whichever_cache_it_runs_with():
+    # The in-process cache without REDIS_URL, this backend with it.
+    key = f"turns-{uuid.uuid4().hex}"
+    assert take_turn(key, limit=2, window=10, now=500.0) is None
+    assert take_turn(key, limit=2, window=10, now=504.0) is None
+    assert take_turn(key, limit=2, window=10, now=505.0) == 5.0
+    assert take_turn(key, limit=2, window=10, now=510.0) is None  # the turn at 500 has left
+    assert take_turn(key, limit=2, window=10, now=511.0) == 3.0
+    assert take_turn(key, limit=2, window=10, now=100.0) == 10.0  # a clock behind: at most the window
