@@ -6,12 +6,14 @@ from django.utils import timezone
 
 from hub.models import User
 from hub.notifications.models import Notification
+from hub.notifications.selectors import unread_changed
 
 
 def notify(user: User, *, title: str, body: str = "", url: str = "", email: bool = True) -> Notification:
     """Store an in-app notification and, once the transaction commits, queue an email."""
     with transaction.atomic():
         note = Notification.objects.create(user=user, title=title[:200], body=body, url=url)
+        unread_changed(user.pk)
         if email and user.email:
             link = f"\n\n{settings.SITE_URL}{url}" if url.startswith("/") else ""
             transaction.on_commit(lambda: _queue_email(user.email, title, body + link))
@@ -29,4 +31,7 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    if marked:
+        unread_changed(user.pk)
+    return marked

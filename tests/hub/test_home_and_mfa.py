@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import re
+
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hub.models import Role
-from hub.notifications.services import notify
+from hub.notifications.services import notification_mark_read, notify
 from tests.factories import PASSWORD, add_totp, make_la, make_org, make_user
 
 
@@ -130,12 +132,41 @@ def test_the_notification_list_makes_the_same_queries_for_one_and_fifty(
     client.force_login(person)
     notify(person, title="one", email=False)
     client.get("/notifications/")
-    with CaptureQueriesContext(connection) as one:
+    # Each measured page follows a new notification, so each counts the unread afresh.
+    notify(person, title="two", email=False)
+    with CaptureQueriesContext(connection) as two:
         client.get("/notifications/")
-    for n in range(49):
+    baseline = len(two.captured_queries)
+    for n in range(48):
         notify(person, title=f"n{n}", email=False)
-    with django_assert_num_queries(len(one.captured_queries)):
+    with django_assert_num_queries(baseline):
         client.get("/notifications/")
+
+
+def _badge_and_counts(client) -> tuple[str | None, int]:
+    """The header's unread badge on a page, and how many queries read notifications."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/accessibility/").content.decode()
+    counted = sum('"notifications_notification"' in q["sql"] for q in queries.captured_queries)
+    badge = re.search(r'aria-label="(\d+) unread"', page)
+    return (badge.group(1) if badge else None), counted
+
+
+def test_the_unread_count_is_kept_until_a_notification_is_added_or_read(world, client):
+    person = world["t_keyworker"]
+    client.force_login(person)
+    first = notify(person, title="Your session moved", email=False)
+    assert _badge_and_counts(client) == ("1", 1)
+    assert _badge_and_counts(client) == ("1", 0)  # kept: every page shows it
+    notify(person, title="A reply in your thread", email=False)
+    assert _badge_and_counts(client) == ("2", 1)
+    notification_mark_read(user=person, notification_id=first.pk)
+    assert _badge_and_counts(client) == ("1", 1)
+    notify(world["o_keyworker"], title="Someone else's", email=False)
+    assert _badge_and_counts(client) == ("1", 0)  # another person's change keeps this one
+    client.post("/notifications/read/")
+    assert _badge_and_counts(client) == (None, 1)
+    assert _badge_and_counts(client) == (None, 0)
 
 
 def test_a_request_records_the_day_a_person_was_last_active(world, client):

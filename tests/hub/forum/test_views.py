@@ -212,10 +212,11 @@ def test_a_first_reply_in_a_thread_costs_no_more_queries_than_a_later_one(
 
 
 # The session comes from the cache (cached_db), not a query, and so, once read, do a
-# person's memberships (hub/access.py) and today's champions for the badges. The thread
+# person's memberships (hub/access.py), today's champions for the badges and the
+# header's unread count (hub/notifications/selectors.py). The thread
 # is loaded once per request, by the access rule, and the view uses it. A reply: the
 # person, the thread, then in one transaction the post, the thread's counters (one
 # UPDATE ... RETURNING), the follow and the read marker; tasks run at once in the
 # tests, so the notification task's own queries (the post, digest choices, the
 # followers, the notification) and savepoints count too.
-QUERIES = {"board": 7, "thread": 8, "index": 3, "reply": 16}
+QUERIES = {"board": 6, "thread": 7, "index": 2, "reply": 16}
