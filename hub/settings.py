@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "hub.middleware.RequireStaffMfaMiddleware",
     "hub.middleware.ActivityMiddleware",
+    "resources.sites.KnownSiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -6,6 +6,7 @@ class ResourcesConfig(AppConfig):
     verbose_name = "Resources"
 
     def ready(self):
-        from resources import caching
+        from resources import caching, sites
 
         caching.connect()
+        sites.connect(self)

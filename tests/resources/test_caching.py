@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
 
 from resources.models import Audience, Topic
 from tests.resources import helpers
@@ -80,3 +81,41 @@ def test_whether_a_page_is_saved_is_each_persons_own(library, world, client):
     assert [p.is_saved for p in client.get("/resources/").context["results"]] == [True]
     client.force_login(world["o_keyworker"])
     assert [p.is_saved for p in client.get("/resources/").context["results"]] == [False]
+
+
+def _site_queries(client, path: str) -> tuple[int, int]:
+    """The response's status and how many of its queries looked up the site for the
+    request's host (Wagtail ranks the sites with a CASE; its list of every site's root
+    path is a query of its own, kept by Wagtail)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    lookups = sum('"wagtailcore_site"' in q["sql"] and "CASE" in q["sql"] for q in queries.captured_queries)
+    return response.status_code, lookups
+
+
+def test_the_site_is_looked_up_once_then_kept_until_a_site_changes(library, world, client):
+    helpers.tool(library, title="Ecomaps", slug="ecomaps")
+    client.force_login(world["t_keyworker"])
+    assert _site_queries(client, "/resources/") == (200, 1)
+    assert _site_queries(client, "/resources/") == (200, 0)
+    assert _site_queries(client, "/resources/ecomaps/") == (200, 0)
+    # The site's root moves to the library itself: its pages now live one level up.
+    site = Site.objects.get(is_default_site=True)
+    root = site.root_page
+    site.root_page = library
+    site.save()
+    assert _site_queries(client, "/resources/ecomaps/") == (404, 1)
+    assert _site_queries(client, "/ecomaps/") == (200, 0)
+    site.root_page = root
+    site.save()
+    assert _site_queries(client, "/resources/ecomaps/")[0] == 200
+    site.delete()
+    assert _site_queries(client, "/resources/ecomaps/") == (404, 1)  # no site answers now
+
+
+def test_the_home_page_links_to_pages_read_without_looking_the_site_up_again(library, world, client):
+    helpers.tool(library, title="Ecomaps", slug="ecomaps")
+    client.force_login(world["t_keyworker"])
+    client.get("/resources/ecomaps/")  # read (and the site looked up): the home page lists it
+    assert _site_queries(client, "/") == (200, 0)
+    assert 'href="/resources/ecomaps/"' in client.get("/").content.decode()
