@@ -14,7 +14,6 @@ from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
 from django.utils.module_loading import import_string
 from wagtail.models import Site
-from wagtail.models.sites import get_site_for_hostname
 
 from hub.cache import kept, move_on, renew_on_migrate
 
@@ -26,20 +25,14 @@ SITE_TIMEOUT = 600
 def site_for_request(request) -> Site | None:
     """What `Site.find_for_request` answers, from the cache when it can."""
     if not hasattr(request, "_wagtail_site"):
-        # The host and port as Wagtail reads them (ALLOWED_HOSTS was checked earlier).
+        # Kept per host and port, as Wagtail reads them (ALLOWED_HOSTS was checked earlier);
+        # the lookup itself is Wagtail's.
         hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
         where = hashlib.sha256(f"{hostname}:{port}".encode()).hexdigest()[:32]
         request._wagtail_site = kept(
-            f"resources:site:{where}", (VERSION_KEY,), lambda: _lookup(hostname, port), SITE_TIMEOUT
+            f"resources:site:{where}", (VERSION_KEY,), lambda: Site._find_for_request(request), SITE_TIMEOUT
         )
     return request._wagtail_site
-
-
-def _lookup(hostname: str, port) -> Site | None:
-    try:
-        return get_site_for_hostname(hostname, port)
-    except Site.DoesNotExist:
-        return None
 
 
 def sites_changed(**_kwargs) -> None:

@@ -83,10 +83,7 @@ def _send(group: str, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    _deliver(layer, group, layer_message(event))
-
-
-def _deliver(layer, group: str, message: dict) -> None:
+    message = layer_message(event)
     if not isinstance(layer, InMemoryChannelLayer):
         _sender.put(layer, group, message)
         return
@@ -104,7 +101,7 @@ def _deliver(layer, group: str, message: dict) -> None:
             _pending.add(task)
             task.add_done_callback(_pending.discard)
     except Exception:  # a down layer delays delivery; pages backfill on reconnect
-        log.exception("Could not broadcast %s to %s", message.get("kind"), group)
+        log.exception("Could not broadcast %s to %s", event.get("type"), group)
 
 
 def post_payload(post) -> dict:
