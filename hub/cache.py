@@ -139,10 +139,11 @@ def move_on(key: str, *, forget: tuple[str, ...] = ()) -> None:
     transaction.on_commit(bump)
 
 
-def kept(key: str, version_keys: tuple[str, ...], make, timeout: int):
+def kept(key: str, version_keys: tuple[str, ...], make, timeout: int, *, keep=None):
     """`make()`, kept in the shared cache under `key` for at most `timeout` seconds and
     tagged with the versions `version_keys` read before making it: a kept value with an
-    older tag is made afresh (one round trip when it is still good)."""
+    older tag is made afresh (one round trip when it is still good). With `keep`, only
+    a value for which `keep(value)` is true is kept."""
     from django.core.cache import cache
 
     tag, got = versions(*version_keys, also=(key,))
@@ -150,7 +151,8 @@ def kept(key: str, version_keys: tuple[str, ...], make, timeout: int):
     if value is not None and value[0] == tag:
         return value[1]
     made = make()
-    cache.set(key, (tag, made), timeout)
+    if keep is None or keep(made):
+        cache.set(key, (tag, made), timeout)
     return made
 
 

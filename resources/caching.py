@@ -1,8 +1,9 @@
 """The library's shared cache: what a listing shows is the same for everyone with the
 same audiences, filters and page number, so it is kept in the cache (Redis when
 REDIS_URL is set) under a content version. Any change to what the library holds
-(publishing, unpublishing, moving or deleting a page, changing a topic) moves the
-version on, so no listing outlives the content it was made from."""
+(publishing, unpublishing, moving or deleting a page, changing a topic or a page's
+privacy) moves the version on, so no listing, and no page kept for its path
+(resources/sites.py), outlives the content it was made from."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def listing_key(version: int, audiences: frozenset[str], querystring: str, page:
 
 
 def connect() -> None:
+    from wagtail.models import PageViewRestriction
+
     from resources.models import Topic
 
     page_published.connect(library_changed, dispatch_uid="resources-cache-published")
@@ -50,3 +53,8 @@ def connect() -> None:
     post_delete.connect(_page_deleted, dispatch_uid="resources-cache-deleted")
     for signal in (post_save, post_delete):
         signal.connect(library_changed, sender=Topic, dispatch_uid=f"resources-cache-topic-{signal}")
+        # Page privacy: the pages kept for their paths (resources/sites.py) know whether
+        # any restriction applies to them.
+        signal.connect(
+            library_changed, sender=PageViewRestriction, dispatch_uid=f"resources-cache-restriction-{signal}"
+        )

@@ -16,7 +16,7 @@ from django.db.models import Q
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from hub import access
@@ -70,6 +70,15 @@ def _library_panels(*, with_kind: bool) -> list:
     return [MultiFieldPanel(fields, heading="In the library")]
 
 
+def _view_restrictions(page, wagtails):
+    """The view restrictions (Wagtail's page privacy) that apply to `page`: none, with no
+    query, for a page found through the kept route that was checked to have none when
+    it was kept (resources/sites.py; any change of a restriction renews it)."""
+    if getattr(page, "has_no_view_restrictions", False):
+        return PageViewRestriction.objects.none()
+    return wagtails()
+
+
 class LibraryIndexPage(Page):
     """The resource library at /resources/: listing, filters, search and pagination."""
 
@@ -97,6 +106,9 @@ class LibraryIndexPage(Page):
         if not access.can_open_library(request.user, request=request):
             return responses.refused(request)
         return super().serve(request, *args, **kwargs)
+
+    def get_view_restrictions(self):
+        return _view_restrictions(self, super().get_view_restrictions)
 
     def get_context(self, request, *args, **kwargs):
         from resources import selectors
@@ -156,6 +168,9 @@ class ResourcePage(Page):
             return responses.refused(request, page=self)
         services.resource_view_record(user=request.user, page_id=self.pk)
         return super().serve(request, *args, **kwargs)
+
+    def get_view_restrictions(self):
+        return _view_restrictions(self, super().get_view_restrictions)
 
     def get_context(self, request, *args, **kwargs):
         from resources import selectors

@@ -119,3 +119,81 @@ def test_the_home_page_links_to_pages_read_without_looking_the_site_up_again(lib
     client.get("/resources/ecomaps/")  # read (and the site looked up): the home page lists it
     assert _site_queries(client, "/") == (200, 0)
     assert 'href="/resources/ecomaps/"' in client.get("/").content.decode()
+
+
+def _route_queries(client, path: str) -> tuple[int, int]:
+    """The response's status and how many of its queries looked for the page: Wagtail's
+    walk down the tree (pages by slug, then each page's own table) and its look at the
+    page's view restrictions (ancestors, then restrictions)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    sqls = [q["sql"] for q in queries.captured_queries]
+    looks = sum(
+        ('"wagtailcore_page"."slug" =' in sql)
+        or ("wagtailcore_pageviewrestriction" in sql)
+        or ('"alias_of_id" FROM "wagtailcore_page"' in sql)
+        for sql in sqls
+    )
+    return response.status_code, looks
+
+
+def test_the_page_for_a_path_is_found_once_then_kept(library, world, client):
+    helpers.tool(library, title="Ecomaps", slug="ecomaps")
+    client.force_login(world["t_keyworker"])
+    for path in ("/resources/", "/resources/ecomaps/"):
+        status, first = _route_queries(client, path)
+        assert status == 200 and first >= 3, first  # found by slug, its restrictions read
+        assert _route_queries(client, path) == (200, 0)
+
+
+def test_a_path_no_page_answers_is_not_kept(library, world, client):
+    client.force_login(world["t_keyworker"])
+    assert _route_queries(client, "/resources/no-such-page/")[0] == 404
+    status, looks = _route_queries(client, "/resources/no-such-page/")
+    assert status == 404 and looks >= 1
+
+
+def test_publishing_renaming_unpublishing_and_deleting_a_page_take_effect_at_once(library, world, client):
+    page = helpers.tool(library, title="Ecomaps", slug="ecomaps")
+    client.force_login(world["t_keyworker"])
+    assert client.get("/resources/ecomaps/").status_code == 200
+    assert client.get("/resources/circular-questions/").status_code == 404
+
+    page.slug = "circular-questions"
+    page.title = "Circular questions"
+    page.save_revision().publish()
+    assert client.get("/resources/ecomaps/").status_code == 404
+    renamed = client.get("/resources/circular-questions/")
+    assert renamed.status_code == 200 and "Circular questions" in renamed.content.decode()
+
+    page.refresh_from_db()
+    page.unpublish()
+    assert client.get("/resources/circular-questions/").status_code == 404
+    page.refresh_from_db()
+    page.save_revision().publish()
+    assert client.get("/resources/circular-questions/").status_code == 200
+    page.delete()
+    assert client.get("/resources/circular-questions/").status_code == 404
+
+
+def test_page_privacy_set_in_wagtail_applies_to_a_kept_page_at_once(library, world, client):
+    from wagtail.models import PageViewRestriction
+
+    helpers.tool(library, title="Ecomaps", slug="ecomaps")
+    client.force_login(world["t_keyworker"])
+    assert client.get("/resources/ecomaps/").status_code == 200
+    assert _route_queries(client, "/resources/ecomaps/") == (200, 0)
+
+    # A password on the library applies to every page under it.
+    restriction = PageViewRestriction.objects.create(
+        page=library, restriction_type=PageViewRestriction.PASSWORD, password="family-tree"
+    )
+    for path in ("/resources/", "/resources/ecomaps/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert 'name="password"' in response.content.decode()
+        assert "Ecomaps" not in response.content.decode()
+
+    restriction.delete()
+    response = client.get("/resources/ecomaps/")
+    assert 'name="password"' not in response.content.decode() and "Ecomaps" in response.content.decode()
