@@ -83,7 +83,9 @@ def _memberships(user_id: int) -> list[Membership]:
     return kept(
         _profile_key(user_id),
         (EVERYONE_VERSION, _person_version(user_id)),
-        lambda: list(Membership.objects.active().filter(user_id=user_id).select_related("organisation", "team")),
+        lambda: list(
+            Membership.objects.active().filter(user_id=user_id).select_related("organisation", "team")
+        ),
         PROFILE_TIMEOUT,
     )
 
@@ -565,6 +567,7 @@ def may_remove_enrolment(user, *, pk: int, **_kw) -> bool:
     enrolment = Enrolment.objects.select_related("cohort__course").filter(pk=pk).first()
     return enrolment is not None and can_manage_cohort(user, enrolment.cohort)
 
+
 # ---------------------------------------------------------------------------
 # Champions
 # ---------------------------------------------------------------------------
@@ -651,6 +654,7 @@ def may_withdraw_champion(user, *, pk: int, **_kw) -> bool:
 
     nomination = Nomination.objects.select_related("la").filter(pk=pk).first()
     return nomination is not None and can_withdraw_champion(user, nomination.la)
+
 
 # ---------------------------------------------------------------------------
 # Reflective practice and consultations
@@ -767,7 +771,9 @@ def can_view_booking(user, booking) -> bool:
 
 def can_manage_booking(user, booking) -> bool:
     """The practitioner who holds the slot cancels, marks and keeps notes."""
-    return booking.slot.practitioner_id == user.pk and can_manage_reflective(user, booking.slot.organisation_id)
+    return booking.slot.practitioner_id == user.pk and can_manage_reflective(
+        user, booking.slot.organisation_id
+    )
 
 
 def can_read_private_note(user, booking) -> bool:
@@ -819,6 +825,7 @@ def may_leave_waitlist(user, *, pk: int, request: HttpRequest | None = None, **_
     if not consultations_rule(user, request=request):
         return False
     return WaitlistEntry.objects.filter(pk=pk, keyworker_id=user.pk).exists()
+
 
 # ---------------------------------------------------------------------------
 # Forum
@@ -972,6 +979,7 @@ def can_edit_thresholds(user) -> bool:
 def can_export_evaluation(user) -> bool:
     """Evaluators (who see pseudonyms only) and hub admins download the evaluation data."""
     return is_hub_admin(user) or has_role(user, Role.EVALUATOR)
+
 
 # ---------------------------------------------------------------------------
 # Recruitment: expressions of interest, assessment and randomisation

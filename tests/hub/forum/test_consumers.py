@@ -81,7 +81,9 @@ async def test_a_live_reply_says_whether_its_author_is_a_champion(world, boards)
     champion = await User.objects.aget(pk=world["t_keyworker"].pk)  # as a new request loads them
     await database_sync_to_async(services.post_create)(user=champion, thread=thread, body="mine")
     assert (await _next(reader, "post.created"))["post"]["champion"] is True
-    await database_sync_to_async(services.post_create)(user=world["t_practitioner"], thread=thread, body="not")
+    await database_sync_to_async(services.post_create)(
+        user=world["t_practitioner"], thread=thread, body="not"
+    )
     assert (await _next(reader, "post.created"))["post"]["champion"] is False
     await reader.disconnect()
 
