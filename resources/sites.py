@@ -21,6 +21,7 @@ import hashlib
 from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
@@ -65,7 +66,8 @@ def route_for_request(request, path: str) -> RouteResult | None:
             found.page.has_no_view_restrictions = not found.page.get_view_restrictions().exists()
             return (found.page, found.args, found.kwargs)
 
-        where = hashlib.sha256(path.encode()).hexdigest()[:32]
+        # Per language too: with Wagtail's localisation on, the page depends on it.
+        where = hashlib.sha256(f"{get_language()}:{path}".encode()).hexdigest()[:32]
         found = kept(
             f"resources:route:{site.pk}:{where}",
             (VERSION_KEY, caching.VERSION_KEY),
