@@ -89,11 +89,11 @@ def connect(app_config) -> None:
     renew_on_migrate(app_config, VERSION_KEY, "the kept Wagtail site lookups")
 
 
-#: The views that need the site: Wagtail's page view, and the home page's links to the
-#: library pages a person read last.
-SITE_VIEWS = ("wagtail.views.serve", "hub.views.home")
-#: The view that finds a page for the path.
+#: Wagtail's page view: the site and the page for the path are looked up before it.
 PAGE_VIEW = "wagtail.views.serve"
+#: The other views that need the site: the home page links to the library pages a
+#: person read last.
+SITE_VIEWS = ("hub.views.home",)
 
 
 class KnownSiteMiddleware:

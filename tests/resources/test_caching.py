@@ -83,14 +83,18 @@ def test_whether_a_page_is_saved_is_each_persons_own(library, world, client):
     assert [p.is_saved for p in client.get("/resources/").context["results"]] == [False]
 
 
+def _queries_that(client, path: str, matches) -> tuple[int, int]:
+    """The response's status and how many of its queries' SQL `matches`."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return response.status_code, sum(bool(matches(q["sql"])) for q in queries.captured_queries)
+
+
 def _site_queries(client, path: str) -> tuple[int, int]:
     """The response's status and how many of its queries looked up the site for the
     request's host (Wagtail ranks the sites with a CASE; its list of every site's root
     path is a query of its own, kept by Wagtail)."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    lookups = sum('"wagtailcore_site"' in q["sql"] and "CASE" in q["sql"] for q in queries.captured_queries)
-    return response.status_code, lookups
+    return _queries_that(client, path, lambda sql: '"wagtailcore_site"' in sql and "CASE" in sql)
 
 
 def test_the_site_is_looked_up_once_then_kept_until_a_site_changes(library, world, client):
@@ -125,16 +129,15 @@ def _route_queries(client, path: str) -> tuple[int, int]:
     """The response's status and how many of its queries looked for the page: Wagtail's
     walk down the tree (pages by slug, then each page's own table) and its look at the
     page's view restrictions (ancestors, then restrictions)."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    sqls = [q["sql"] for q in queries.captured_queries]
-    looks = sum(
-        ('"wagtailcore_page"."slug" =' in sql)
-        or ("wagtailcore_pageviewrestriction" in sql)
-        or ('"alias_of_id" FROM "wagtailcore_page"' in sql)
-        for sql in sqls
+    return _queries_that(
+        client,
+        path,
+        lambda sql: (
+            '"wagtailcore_page"."slug" =' in sql
+            or "wagtailcore_pageviewrestriction" in sql
+            or '"alias_of_id" FROM "wagtailcore_page"' in sql
+        ),
     )
-    return response.status_code, looks
 
 
 def test_the_page_for_a_path_is_found_once_then_kept(library, world, client):
