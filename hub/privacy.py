@@ -1,6 +1,8 @@
 """The hub's privacy duties: a person's own data, erasure requests, anonymisation
-and retention. Each app may add its part with a module `<app>/privacy.py` holding
-`export_for(user) -> dict` and `anonymise(user) -> None`."""
+and retention. Each app listed in APP_PRIVACY adds its part in `<app>/privacy.py`:
+`export_for(user) -> dict` and, where it holds free text about people or things to
+free up, `anonymise(user) -> None`, which runs before the person's own name and
+email are replaced."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Cast, Left, Replace
 from django.utils import timezone
 
 from hub.models import AccessRefusal, AuditEvent, ErasureRequest, Invitation, Membership, Pilot, Role, User
@@ -28,11 +32,7 @@ APP_PRIVACY = [
 
 def _app_modules():
     for name in APP_PRIVACY:
-        try:
-            yield name, importlib.import_module(f"{name}.privacy")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{name}.privacy":
-                raise
+        yield name, importlib.import_module(f"{name}.privacy")
 
 
 def _iso(value) -> str | None:
@@ -109,6 +109,10 @@ def person_anonymise(*, actor: User | None, person: User, reason: str) -> User:
 
     with transaction.atomic():
         pseudonym = person.pseudonym
+        old_email, old_name = person.email, person.full_name
+        for _name, module in _app_modules():
+            if hasattr(module, "anonymise"):
+                module.anonymise(person)
         person.full_name = pseudonym
         person.email = f"{pseudonym.lower()}@anonymised.invalid"
         person.password = make_password(None)
@@ -116,15 +120,57 @@ def person_anonymise(*, actor: User | None, person: User, reason: str) -> User:
         person.save(update_fields=["full_name", "email", "password", "is_active"])
         EmailAddress.objects.filter(user=person).delete()
         Authenticator.objects.filter(user=person).delete()
-        Invitation.objects.filter(accepted_by=person).update(email=person.email, full_name=pseudonym)
-        for _name, module in _app_modules():
-            if hasattr(module, "anonymise"):
-                module.anonymise(person)
+        Invitation.objects.filter(Q(accepted_by=person) | Q(email__iexact=old_email)).update(
+            email=person.email, full_name=pseudonym
+        )
+        _scrub(old_email, pseudonym)
+        if _is_a_full_name(old_name):
+            _scrub(old_name, pseudonym)
+        _forget_sent_email(old_email)
         ErasureRequest.objects.filter(user=person, resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=actor, resolution=reason[:300], email=person.email
         )
         audit(actor=actor, action="privacy.anonymise", detail=f"{pseudonym}: {reason}")
     return person
+
+
+def _is_a_full_name(name: str) -> bool:
+    """Whether a name is distinctive enough to replace wherever it appears in the
+    hub's texts: a first name alone ("Sam") could stand inside other words."""
+    name = name.strip()
+    return " " in name and len(name) >= 5
+
+
+def _scrub(text: str, replacement: str) -> None:
+    """Replace `text` in the texts the hub wrote about people: the audit log's details
+    and everyone's notifications (a mention names its author, an erasure request its
+    requester)."""
+    from hub.notifications.models import Notification
+
+    if not text:
+        return
+    AuditEvent.objects.filter(detail__contains=text).update(
+        detail=Left(Replace("detail", Value(text), Value(replacement)), 500)
+    )
+    Notification.objects.filter(title__contains=text).update(
+        title=Left(Replace("title", Value(text), Value(replacement)), 200)
+    )
+    Notification.objects.filter(body__contains=text).update(
+        body=Replace("body", Value(text), Value(replacement))
+    )
+
+
+def _forget_sent_email(email: str) -> None:
+    """Delete the background tasks that hold email to this address: sent ones keep its
+    text, and ones not yet sent would go to a person who is no longer here."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if not email:
+        return
+    DBTaskResult.objects.exclude(status=TaskResultStatus.RUNNING).annotate(
+        text=Cast("args_kwargs", TextField())
+    ).filter(text__icontains=email).delete()
 
 
 def retention_cutoff(pilot: Pilot | None = None) -> dt.date:
@@ -146,11 +192,10 @@ def retention_apply(*, today: dt.date | None = None) -> int:
         Role.EVALUATOR,
         Role.ASSESSOR,
     }
-    people = (
-        User.objects.filter(is_active=True)
-        .exclude(memberships__role__in=keep, memberships__ended_at__isnull=True)
-        .exclude(email__endswith="@anonymised.invalid")
-    )
+    # Switched-off accounts too: a person who left still has their name and email here.
+    # Only a role held now keeps a person; one they held once does not.
+    staff_now = Membership.objects.filter(role__in=keep, ended_at__isnull=True).values("user_id")
+    people = User.objects.exclude(pk__in=staff_now).exclude(email__endswith="@anonymised.invalid")
     count = 0
     for person in people:
         person_anonymise(actor=None, person=person, reason="retention period after the pilot ended")

@@ -1,0 +1,88 @@
+"""Reflective practice's part of a person's own data and of their anonymisation
+(hub/privacy.py). Who attended which session or consultation stays as a pseudonymous
+research record. What the person wrote, what was written about them, their calendar
+feed and their waiting-list places do not, and their future consultations are freed."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from reflective_practice.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    CalendarFeed,
+    Rsvp,
+    Slot,
+    WaitlistEntry,
+)
+
+CLOSED = "The keyworker's account was closed."
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_for(user) -> dict:
+    """The practitioner's private notes on a consultation are left out: they are the
+    practitioner's working notes, given on a subject access request after review."""
+    return {
+        "session_replies": [
+            {"session": str(r.session), "going": r.going, "answered_at": _iso(r.answered_at)}
+            for r in Rsvp.objects.filter(user=user)
+            .select_related("session__series")
+            .order_by("session__starts_at")
+        ],
+        "sessions_attended": [
+            str(a.session)
+            for a in Attendance.objects.filter(user=user)
+            .select_related("session__series")
+            .order_by("session__starts_at")
+        ],
+        "consultations": [
+            {
+                "starts_at": _iso(b.slot.starts_at),
+                "with": b.slot.practitioner.get_full_name(),
+                "purpose": b.purpose,
+                "status": b.get_status_display(),
+                "booked_at": _iso(b.created_at),
+                "cancelled_at": _iso(b.cancelled_at),
+                "cancel_reason": b.cancel_reason,
+            }
+            for b in Booking.objects.filter(keyworker=user)
+            .select_related("slot__practitioner")
+            .order_by("slot__starts_at")
+        ],
+        "consultation_times_offered": [
+            {"starts_at": _iso(s.starts_at), "ends_at": _iso(s.ends_at), "location": s.location}
+            for s in Slot.objects.filter(practitioner=user).order_by("starts_at")
+        ],
+        "waiting_list": [
+            _iso(w.week_start) for w in WaitlistEntry.objects.filter(keyworker=user).order_by("week_start")
+        ],
+        "has_calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
+    }
+
+
+def anonymise(user) -> None:
+    from hub.notifications.services import notify
+
+    now = timezone.now()
+    future = Booking.objects.filter(keyworker=user, status=BookingStatus.BOOKED, slot__starts_at__gt=now)
+    for booking in future.select_related("slot__practitioner"):
+        local = timezone.localtime(booking.slot.starts_at)
+        notify(
+            booking.slot.practitioner,
+            title=f"Consultation on {local:%A %-d %B %Y at %H:%M} cancelled",
+            body=CLOSED,
+            url=reverse("reflective_booking_detail", args=[booking.pk]),
+        )
+    future.update(status=BookingStatus.CANCELLED, cancelled_at=now, cancelled_by=None, cancel_reason=CLOSED)
+    mine = Booking.objects.filter(keyworker=user)
+    mine.update(purpose="", private_note="")
+    mine.exclude(cancel_reason=CLOSED).update(cancel_reason="")
+    Rsvp.objects.filter(user=user, session__starts_at__gt=now).delete()
+    WaitlistEntry.objects.filter(keyworker=user).delete()
+    CalendarFeed.objects.filter(user=user).delete()
