@@ -40,12 +40,12 @@ def seed(demo) -> None:
     for index, la in enumerate(demo.treatment):
         practitioner = demo.user(f"practitioner@{_slug(la)}.example")
         if not SessionSeries.objects.filter(organisation=la).exists():
-            _sessions(la, practitioner, index, rng, now)
+            _sessions(la, practitioner, index, rng, now, first_day=demo.pilot.starts_on)
         if not Slot.objects.filter(practitioner=practitioner).exists():
             _consultations(la, practitioner, rng, now)
 
 
-def _sessions(la, practitioner, index, rng, now) -> None:
+def _sessions(la, practitioner, index, rng, now, *, first_day: dt.date) -> None:
     for n, team in enumerate(la.teams.order_by("name")):
         ordinal, weekday, start, end = RULES[n % len(RULES)]
         series = services.series_create(
@@ -58,6 +58,8 @@ def _sessions(la, practitioner, index, rng, now) -> None:
             end_time=end,
             venue=f"{la.name} offices, meeting room {n + 1}",
             capacity=15,
+            # From the pilot's start, not today: the demo shows the months already run.
+            first_day=first_day,
         )
         invitees = list(selectors.session_invitees(series.sessions.first()))
         # The later LAs in the list have more gaps: amber and red on the dashboard.

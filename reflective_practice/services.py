@@ -74,9 +74,16 @@ def series_create(
     capacity: int = 20,
     first_day: dt.date | None = None,
     last_day: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> SessionSeries:
-    """Create a monthly series and its occurrences for the pilot's months (or the days
-    given), each at the same local time whatever the clock change."""
+    """Create a monthly series and its occurrences, each at the same local time whatever
+    the clock change.
+
+    Without `first_day`, the series runs from now (or the pilot's start, if later) to
+    the pilot's end: a series set up part-way through the pilot gets no sessions in the
+    past, which would otherwise count as missed, or could be marked as held. Days given
+    explicitly are taken as they are (the demo data builds its history that way)."""
+    now = now or timezone.now()
     teams = list(teams)
     if not teams:
         raise ValidationError({"teams": "Choose at least one team."})
@@ -90,8 +97,23 @@ def series_create(
     if not venue and not online_link:
         raise ValidationError({"venue": "Give a venue or an online joining link."})
     pilot = Pilot.current()
-    first_day = first_day or pilot.starts_on
+    from_now = first_day is None
+    if from_now:
+        first_day = max(pilot.starts_on, timezone.localtime(now, recurrence.LONDON).date())
     last_day = last_day or pilot.ends_on
+    occurrences = [
+        (day, starts, ends)
+        for day, starts, ends in recurrence.monthly(
+            ordinal=ordinal,
+            weekday=weekday,
+            start_time=start_time,
+            end_time=end_time,
+            first_day=first_day,
+            last_day=last_day,
+        )
+        # Today's occurrence only if it has not started yet.
+        if not from_now or starts >= now
+    ]
     with transaction.atomic():
         series = SessionSeries.objects.create(
             organisation_id=la_id,
@@ -115,14 +137,7 @@ def series_create(
                 venue=venue,
                 online_link=online_link,
             )
-            for day, starts, ends in recurrence.monthly(
-                ordinal=ordinal,
-                weekday=weekday,
-                start_time=start_time,
-                end_time=end_time,
-                first_day=first_day,
-                last_day=last_day,
-            )
+            for day, starts, ends in occurrences
         )
         audit(actor=actor, action="reflective.series_create", detail=str(series))
     return series

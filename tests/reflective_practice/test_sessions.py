@@ -11,10 +11,14 @@ from reflective_practice import selectors, services
 from reflective_practice.models import Ordinal, SessionStatus, Weekday
 from tests.factories import make_la, make_user, set_pilot
 
+#: A moment before the 2025 pilot the helper sets, when its series are set up.
+BEFORE_THE_PILOT = dt.datetime(2024, 12, 2, 9, 0, tzinfo=dt.UTC)
+
 
 def _series(place, **kw):
     set_pilot(starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 12, 31))
     defaults = dict(
+        now=BEFORE_THE_PILOT,
         actor=place.practitioner,
         teams=[place.kw1.memberships.get().team],
         ordinal=Ordinal.LAST,
@@ -36,6 +40,41 @@ def test_a_series_has_one_session_a_month_for_the_pilot_at_local_time(place):
     # April is in BST: 10:00 local is 09:00 UTC.
     assert sessions[3].starts_at == dt.datetime(2025, 4, 8, 9, 0, tzinfo=dt.UTC)
     assert sessions[10].starts_at == dt.datetime(2025, 11, 11, 10, 0, tzinfo=dt.UTC)
+
+
+def test_a_series_set_up_part_way_through_the_pilot_has_no_sessions_in_the_past(place):
+    # Sunday 15 June 2025: June's second Tuesday (the 10th) has gone, so July's comes first.
+    mid_june = dt.datetime(2025, 6, 15, 9, 0, tzinfo=dt.UTC)
+    series = _series(place, ordinal=Ordinal.SECOND, weekday=Weekday.TUESDAY, now=mid_june)
+    days = list(series.sessions.order_by("starts_at").values_list("rule_date", flat=True))
+    assert days == [
+        dt.date(2025, month, day) for month, day in [(7, 8), (8, 12), (9, 9), (10, 14), (11, 11), (12, 9)]
+    ]
+    assert not series.sessions.filter(starts_at__lt=mid_june).exists()
+    # Nothing before the series existed can be marked as held for January.
+    january = dt.date(2025, 1, 1)
+    held = selectors.sessions_held_by_team_month(
+        months=[january], organisation_ids=[place.la.pk], now=mid_june
+    )
+    assert held[place.kw1.memberships.get().team_id] == {january: False}
+
+
+def test_a_series_set_up_on_the_day_of_a_session_keeps_it_only_if_it_has_not_started(place):
+    # 10 June 2025 is June's second Tuesday; 10:00 BST is 09:00 UTC.
+    before = _series(
+        place,
+        ordinal=Ordinal.SECOND,
+        weekday=Weekday.TUESDAY,
+        now=dt.datetime(2025, 6, 10, 8, 0, tzinfo=dt.UTC),
+    )
+    after = _series(
+        place,
+        ordinal=Ordinal.SECOND,
+        weekday=Weekday.TUESDAY,
+        now=dt.datetime(2025, 6, 10, 12, 0, tzinfo=dt.UTC),
+    )
+    assert before.sessions.order_by("starts_at").first().rule_date == dt.date(2025, 6, 10)
+    assert after.sessions.order_by("starts_at").first().rule_date == dt.date(2025, 7, 8)
 
 
 def test_a_practitioner_cannot_set_up_sessions_for_another_las_teams(place):

@@ -151,4 +151,7 @@ def test_a_practitioner_sets_up_a_series_from_the_form(place, client):
         },
     )
     assert response.status_code == 302
-    assert place.la.session_series.get().sessions.count() >= 1
+    sessions = place.la.session_series.get().sessions
+    assert sessions.count() >= 1
+    # The pilot began 100 days ago; the series starts from now.
+    assert not sessions.filter(starts_at__lt=timezone.now()).exists()
