@@ -168,16 +168,19 @@ def session_move(
         raise ValidationError({"reason": "Say why the session is moving: the invitees will see it."})
     if end_time <= start_time:
         raise ValidationError({"end_time": "The session must end after it starts."})
-    if session.is_cancelled:
-        raise ValidationError("This session was cancelled; it cannot be moved.")
     with transaction.atomic():
+        # Read the row afresh under a lock, so a stale copy cannot move a session that
+        # has just been cancelled.
+        current = Session.objects.select_for_update().get(pk=session.pk)
+        if current.is_cancelled:
+            raise ValidationError("This session was cancelled; it cannot be moved.")
         session.starts_at = recurrence.local_to_utc(day, start_time)
         session.ends_at = recurrence.local_to_utc(day, end_time)
         if venue is not None:
             session.venue = venue
         session.change_reason = reason.strip()
-        session.sequence += 1
-        session.save()
+        session.sequence = current.sequence + 1
+        session.save(update_fields=["starts_at", "ends_at", "venue", "change_reason", "sequence"])
         _tell_invitees(
             session,
             title=f"{session.series.title} has moved to {_local(session.starts_at)}",
@@ -188,6 +191,8 @@ def session_move(
 
 
 def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
+    """Cancel one occurrence and tell the invitees why, once: a session already
+    cancelled is refused, so nobody is told twice."""
     _require(
         access.can_manage_reflective(actor, session.series.organisation_id),
         "Only your LA's systemic practitioner can do that.",
@@ -195,10 +200,15 @@ def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
     if not reason.strip():
         raise ValidationError({"reason": "Say why the session is cancelled: the invitees will see it."})
     with transaction.atomic():
+        # Read the row afresh under a lock: a second submission of the form (or a stale
+        # tab) must not tell every invitee again or bump the calendar sequence.
+        current = Session.objects.select_for_update().get(pk=session.pk)
+        if current.is_cancelled:
+            raise ValidationError("This session is already cancelled.")
         session.status = SessionStatus.CANCELLED
         session.change_reason = reason.strip()
-        session.sequence += 1
-        session.save()
+        session.sequence = current.sequence + 1
+        session.save(update_fields=["status", "change_reason", "sequence"])
         _tell_invitees(
             session,
             title=f"{session.series.title} on {_local(session.starts_at)} is cancelled",

@@ -131,6 +131,37 @@ def test_cancelling_one_session_notifies_the_invitees(place):
     assert Notification.objects.filter(user=place.kw1, title__contains="cancelled").count() == 1
 
 
+def test_cancelling_a_cancelled_session_is_refused_and_tells_no_one_again(place):
+    session = _series(place).sessions.order_by("starts_at").last()
+    services.session_cancel(actor=place.practitioner, session=session, reason="Ill")
+    # A stale copy, as a second tab or a double-submitted form would hold.
+    stale = selectors.session_detail(session.pk)
+    stale.status = SessionStatus.SCHEDULED
+    with pytest.raises(ValidationError, match="This session is already cancelled."):
+        services.session_cancel(actor=place.practitioner, session=stale, reason="Ill")
+    session.refresh_from_db()
+    assert session.sequence == 1
+    for person in (place.kw1, place.kw2):
+        assert Notification.objects.filter(user=person, title__contains="is cancelled").count() == 1
+
+
+def test_a_stale_copy_cannot_move_a_cancelled_session(place):
+    session = _series(place).sessions.order_by("starts_at").last()
+    stale = selectors.session_detail(session.pk)
+    services.session_cancel(actor=place.practitioner, session=session, reason="Ill")
+    with pytest.raises(ValidationError, match="cannot be moved"):
+        services.session_move(
+            actor=place.practitioner,
+            session=stale,
+            day=stale.rule_date,
+            start_time=dt.time(14, 0),
+            end_time=dt.time(15, 0),
+            reason="Room",
+        )
+    session.refresh_from_db()
+    assert (session.status, session.sequence) == (SessionStatus.CANCELLED, 1)
+
+
 def test_rsvp_going_and_not_going_and_refusals(place):
     series = _series(place, capacity=1)
     session = series.sessions.order_by("starts_at").last()

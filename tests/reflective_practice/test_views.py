@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hub.models import Role
+from hub.notifications.models import Notification
 from reflective_practice import services
 from reflective_practice.models import Booking, Ordinal, Weekday
 from tests.factories import make_user
@@ -155,3 +156,27 @@ def test_a_practitioner_sets_up_a_series_from_the_form(place, client):
     assert sessions.count() >= 1
     # The pilot began 100 days ago; the series starts from now.
     assert not sessions.filter(starts_at__lt=timezone.now()).exists()
+
+
+def test_cancelling_a_session_twice_from_the_page_says_it_is_already_cancelled(place, client):
+    series = services.series_create(
+        actor=place.practitioner,
+        teams=[place.kw1.memberships.get().team],
+        ordinal=Ordinal.LAST,
+        weekday=Weekday.THURSDAY,
+        start_time=dt.time(10, 0),
+        end_time=dt.time(11, 0),
+        venue="Hall",
+    )
+    session = series.sessions.order_by("starts_at").last()
+    client.force_login(place.practitioner)
+    url = reverse("reflective_session_change", args=[session.pk])
+    first = client.post(url, {"action": "cancel", "cancel-reason": "Ill"})
+    assert first.status_code == 302
+    # A double-submitted form, or the page left open in another tab.
+    second = client.post(url, {"action": "cancel", "cancel-reason": "Ill"})
+    assert second.status_code == 200
+    assert "This session is already cancelled." in second.content.decode()
+    assert Notification.objects.filter(user=place.kw1, title__contains="is cancelled").count() == 1
+    session.refresh_from_db()
+    assert session.sequence == 1
