@@ -123,6 +123,16 @@ def _unbooked() -> Exists:
     return ~Exists(Booking.objects.filter(ACTIVE_BOOKING, slot=OuterRef("pk")))
 
 
+def in_booking_window(slot: Slot, *, now: dt.datetime) -> bool:
+    """Whether the time may be booked at `now`: no sooner than its minimum notice, and no
+    further ahead than its booking window."""
+    return (
+        now + dt.timedelta(hours=slot.min_hours_ahead)
+        <= slot.starts_at
+        <= now + dt.timedelta(weeks=slot.max_weeks_ahead)
+    )
+
+
 def free_slots(*, organisation_id: int, now: dt.datetime | None = None) -> list[Slot]:
     """Slots of an LA's practitioner that a keyworker could book now: not withdrawn, not
     booked, and inside each slot's booking window."""
@@ -133,13 +143,7 @@ def free_slots(*, organisation_id: int, now: dt.datetime | None = None) -> list[
         .select_related("practitioner")
         .order_by("starts_at")
     )
-    return [
-        s
-        for s in candidates
-        if now + dt.timedelta(hours=s.min_hours_ahead)
-        <= s.starts_at
-        <= now + dt.timedelta(weeks=s.max_weeks_ahead)
-    ]
+    return [s for s in candidates if in_booking_window(s, now=now)]
 
 
 def practitioner_slots(practitioner: User, *, since: dt.datetime) -> QuerySet[Slot]:

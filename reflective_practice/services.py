@@ -650,11 +650,11 @@ def _tell_waiting(
     *, slots: list[Slot], why: str, now: dt.datetime, skip_user_ids: set[int] = frozenset()
 ) -> None:
     """Once the transaction commits, tell everyone waiting for a week in which one of
-    `slots` is free to book, in the order they joined. Times too close to book (inside
-    their minimum notice) tell no one."""
+    `slots` is free to book, in the order they joined. Times that cannot be booked now
+    (inside their minimum notice, or beyond their booking window) tell no one."""
     weeks: dict[int, set[dt.date]] = {}
     for slot in slots:
-        if slot.withdrawn_at is None and slot.starts_at >= now + dt.timedelta(hours=slot.min_hours_ahead):
+        if slot.withdrawn_at is None and selectors.in_booking_window(slot, now=now):
             weeks.setdefault(slot.organisation_id, set()).add(recurrence.local_week(slot.starts_at))
     if not weeks:
         return

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from hub.models import Arm, Role
 from hub.notifications.models import Notification
-from reflective_practice import services
+from reflective_practice import selectors, services
 from reflective_practice.models import WaitlistEntry, Weekday
 from tests.factories import make_la, make_user
 from tests.reflective_practice.conftest import NOW, slot_at
@@ -105,6 +105,20 @@ def test_a_time_too_close_to_book_tells_no_one(place, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         slot_at(place.practitioner, NOW + dt.timedelta(hours=5), now=NOW)
     assert _waiting_notes(place.kw1) == []
+
+
+def test_a_time_beyond_its_booking_window_tells_no_one(place, django_capture_on_commit_callbacks):
+    # Waiting for the week of 24 March, three weeks ahead; the time offered then may be
+    # booked at most one week ahead, so it cannot be booked yet.
+    week_4 = dt.date(2025, 3, 24)
+    services.waitlist_join(actor=place.kw1, day=week_4, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        slot = slot_at(place.practitioner, _at(week_4 + dt.timedelta(days=2), 14), max_weeks_ahead=1, now=NOW)
+    assert slot not in selectors.free_slots(organisation_id=place.la.pk, now=NOW)
+    with pytest.raises(ValidationError, match="more than 1 weeks ahead"):
+        services.booking_create(actor=place.kw1, slot=slot, purpose="Help", now=NOW)
+    assert _waiting_notes(place.kw1) == []
+    assert WaitlistEntry.objects.get(keyworker=place.kw1).last_notified_at is None
 
 
 def test_booking_a_time_in_the_week_takes_the_keyworker_off_that_weeks_list(place):
