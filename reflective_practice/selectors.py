@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.utils import timezone
 
 from hub import access
-from hub.models import Role, Team, User
+from hub.models import Membership, Role, Team, User
 from reflective_practice import recurrence
 from reflective_practice.models import (
     ACTIVE_BOOKING,
@@ -25,17 +25,20 @@ from reflective_practice.models import (
 from training import ics as training_ics
 
 
+def _invited(user, series) -> Exists:
+    """Whether `user` is invited to `series` (each a value or an OuterRef): a current
+    keyworker membership of one of the series' teams."""
+    return Exists(
+        Membership.objects.filter(
+            user=user, role=Role.KEYWORKER, ended_at__isnull=True, team__session_series=series
+        )
+    )
+
+
 def session_invitees(session: Session) -> QuerySet[User]:
     """The keyworkers of the teams the session's series invites."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Role.KEYWORKER,
-            memberships__ended_at__isnull=True,
-            memberships__team__session_series=session.series_id,
-        )
-        .distinct()
-        .order_by("full_name", "email")
+    return User.objects.filter(_invited(OuterRef("pk"), session.series_id), is_active=True).order_by(
+        "full_name", "email"
     )
 
 
@@ -190,14 +193,25 @@ def waitlist_weeks(*, now: dt.datetime, weeks: int = 8) -> list[dt.date]:
 # --- reminders -----------------------------------------------------------------------
 
 
-def session_reminders_due(*, now: dt.datetime, until: dt.datetime) -> QuerySet[Rsvp]:
+def _still_shown(user: User, what: str) -> bool:
+    """Whether the access policy still shows `what` (reflective practice or consultations)
+    to a person we are about to remind. A reminder run is not the person asking, so it
+    must not count as a control-arm refusal: people refused for the pilot are answered
+    first, and the policy is asked only for the rest (which records nothing)."""
+    return not access.refused_for_the_pilot(user) and access.feed_shows(user, what)
+
+
+def session_reminders_due(*, now: dt.datetime, until: dt.datetime) -> list[Rsvp]:
     """Replies of people going to a scheduled session that starts after `now` and by
-    `until`, who have had no reminder for the session as it now stands."""
+    `until`, who have had no reminder for the session as it now stands. People no
+    longer invited (their team left, or they moved on) and people the access policy no
+    longer shows reflective practice (moved to a control LA, say) are left out."""
     sent = Reminder.objects.filter(
         session=OuterRef("session"), user=OuterRef("user"), sequence=OuterRef("session__sequence")
     )
-    return (
+    due = (
         Rsvp.objects.filter(
+            _invited(OuterRef("user"), OuterRef("session__series")),
             going=True,
             user__is_active=True,
             session__status=SessionStatus.SCHEDULED,
@@ -208,11 +222,13 @@ def session_reminders_due(*, now: dt.datetime, until: dt.datetime) -> QuerySet[R
         .select_related("session__series", "user")
         .order_by("session__starts_at", "pk")
     )
+    return [rsvp for rsvp in due if _still_shown(rsvp.user, access.REFLECTIVE)]
 
 
 def booking_reminders_due(*, now: dt.datetime, until: dt.datetime) -> list[tuple[Booking, User]]:
     """(booking, person) for each booked consultation starting after `now` and by
-    `until` whose keyworker or practitioner has had no reminder for it yet."""
+    `until` whose keyworker or practitioner has had no reminder for it yet, leaving out
+    anyone the access policy no longer shows consultations (moved to a control LA, say)."""
 
     def sent(field: str) -> Exists:
         return Exists(Reminder.objects.filter(booking=OuterRef("pk"), user=OuterRef(field)))
@@ -228,10 +244,12 @@ def booking_reminders_due(*, now: dt.datetime, until: dt.datetime) -> list[tuple
     )
     due: list[tuple[Booking, User]] = []
     for b in bookings:
-        if not b.keyworker_reminded and b.keyworker.is_active:
-            due.append((b, b.keyworker))
-        if not b.practitioner_reminded and b.slot.practitioner.is_active:
-            due.append((b, b.slot.practitioner))
+        for person, reminded in (
+            (b.keyworker, b.keyworker_reminded),
+            (b.slot.practitioner, b.practitioner_reminded),
+        ):
+            if not reminded and person.is_active and _still_shown(person, access.CONSULTATIONS):
+                due.append((b, person))
     return due
 
 

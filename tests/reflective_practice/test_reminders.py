@@ -7,10 +7,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from hub import services as hub_services
+from hub.models import AccessRefusal, Arm, Role
 from hub.notifications.models import Notification
-from reflective_practice import services
+from reflective_practice import selectors, services
 from reflective_practice.models import Ordinal, Reminder, Weekday
 from reflective_practice.tasks import send_reminders
+from tests.factories import make_la
 from tests.reflective_practice.conftest import NOW, slot_at
 
 
@@ -78,6 +81,56 @@ def test_a_moved_session_gets_a_fresh_reminder_and_a_cancelled_one_none(place):
     services.session_cancel(actor=place.practitioner, session=moved, reason="Illness")
     session.refresh_from_db()
     assert services.reminders_send(now=session.starts_at - dt.timedelta(hours=2)) == 0
+
+
+def _move_to_a_control_la(person) -> None:
+    hub_services.membership_end(actor=None, membership=person.memberships.get(ended_at__isnull=True))
+    control = make_la("Control Borough", Arm.CONTROL)
+    hub_services.membership_create(
+        actor=None, user=person, organisation=control, role=Role.KEYWORKER, team=control.teams.first()
+    )
+
+
+def test_no_session_reminder_for_someone_who_has_moved_to_a_control_la(place):
+    session = _session(place)
+    services.rsvp_set(user=place.kw1, session=session, going=True, now=NOW)
+    services.rsvp_set(user=place.kw2, session=session, going=True, now=NOW)
+    _move_to_a_control_la(place.kw1)
+    assert place.kw1 not in selectors.session_invitees(session)
+    assert services.reminders_send(now=session.starts_at - dt.timedelta(hours=20)) == 1
+    assert _reminded(place.kw1) == []
+    assert len(_reminded(place.kw2)) == 1
+    # Leaving someone out is not them asking to see a treatment surface.
+    assert not AccessRefusal.objects.filter(user=place.kw1).exists()
+
+
+def test_no_session_reminder_once_the_team_is_no_longer_invited(place):
+    session = _session(place)
+    services.rsvp_set(user=place.kw1, session=session, going=True, now=NOW)
+    session.series.teams.set([place.kw_other_team.memberships.get().team])
+    assert services.reminders_send(now=session.starts_at - dt.timedelta(hours=20)) == 0
+    assert _reminded(place.kw1) == []
+
+
+def test_no_consultation_reminder_for_a_keyworker_who_has_moved_to_a_control_la(place):
+    slot = slot_at(place.practitioner, NOW + dt.timedelta(days=3))
+    services.booking_create(actor=place.kw1, slot=slot, purpose="Help", now=NOW)
+    _move_to_a_control_la(place.kw1)
+    assert services.reminders_send(now=slot.starts_at - dt.timedelta(hours=12)) == 1
+    assert _reminded(place.kw1) == []
+    assert _reminded(place.practitioner) == [
+        "Reminder: consultation with Kay One on Thursday 6 March 2025 at 09:00"
+    ]
+    assert not AccessRefusal.objects.filter(user=place.kw1).exists()
+
+
+def test_no_consultation_reminder_for_a_practitioner_who_has_left_the_la(place):
+    slot = slot_at(place.practitioner, NOW + dt.timedelta(days=3))
+    services.booking_create(actor=place.kw1, slot=slot, purpose="Help", now=NOW)
+    hub_services.membership_end(actor=None, membership=place.practitioner.memberships.get())
+    assert services.reminders_send(now=slot.starts_at - dt.timedelta(hours=12)) == 1
+    assert _reminded(place.practitioner) == []
+    assert len(_reminded(place.kw1)) == 1
 
 
 def test_both_people_get_one_reminder_for_a_booked_consultation(place):
