@@ -190,6 +190,34 @@ def waitlist_weeks(*, now: dt.datetime, weeks: int = 8) -> list[dt.date]:
     return [this_week + dt.timedelta(weeks=n) for n in range(weeks)]
 
 
+def waitlist_newly_open(*, now: dt.datetime) -> list[WaitlistEntry]:
+    """Waiting-list entries, in the order people joined, whose week holds a free time
+    that came into its booking window after they joined or were last told: a time
+    offered further ahead than it may be booked tells no one when it is offered, so it
+    is told here once it opens. Two queries per LA with people waiting."""
+    this_week = recurrence.week_start(timezone.localtime(now, recurrence.LONDON).date())
+    entries = list(
+        WaitlistEntry.objects.filter(week_start__gte=this_week)
+        .select_related("keyworker")
+        .order_by("created_at", "pk")
+    )
+    opened: dict[tuple[int, dt.date], list[dt.datetime]] = {}
+    for organisation_id in {e.organisation_id for e in entries}:
+        for slot in free_slots(organisation_id=organisation_id, now=now):
+            key = (organisation_id, recurrence.local_week(slot.starts_at))
+            opened.setdefault(key, []).append(slot.starts_at - dt.timedelta(weeks=slot.max_weeks_ahead))
+    return [
+        e
+        for e in entries
+        if any(
+            moment > (e.last_notified_at or e.created_at)
+            for moment in opened.get((e.organisation_id, e.week_start), ())
+        )
+        and e.keyworker.is_active
+        and _still_shown(e.keyworker, access.CONSULTATIONS)
+    ]
+
+
 # --- reminders -----------------------------------------------------------------------
 
 

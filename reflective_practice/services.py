@@ -679,6 +679,25 @@ def _tell_waiting(
     transaction.on_commit(send)
 
 
+def waitlist_tell_newly_open(*, now: dt.datetime | None = None) -> int:
+    """Tell each person waiting for a week of a free time in it that has come into its
+    booking window since they joined or were last told. Returns how many were told.
+    Safe to run as often as wanted: each entry records when it was last told."""
+    now = now or timezone.now()
+    told = 0
+    with transaction.atomic():
+        for entry in selectors.waitlist_newly_open(now=now):
+            notify(
+                entry.keyworker,
+                title=f"A consultation time can now be booked in the week of {entry.week_start:%-d %B %Y}",
+                body="Book it on the consultations page before someone else does.",
+                url=reverse("reflective_consultations"),
+            )
+            WaitlistEntry.objects.filter(pk=entry.pk).update(last_notified_at=now)
+            told += 1
+    return told
+
+
 # --- reminders ------------------------------------------------------------------------------
 
 REMINDER_HOURS = 24

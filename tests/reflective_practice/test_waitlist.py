@@ -121,6 +121,31 @@ def test_a_time_beyond_its_booking_window_tells_no_one(place, django_capture_on_
     assert WaitlistEntry.objects.get(keyworker=place.kw1).last_notified_at is None
 
 
+def test_the_waiting_list_is_told_once_when_a_time_comes_into_its_booking_window(
+    place, django_capture_on_commit_callbacks
+):
+    week_4 = dt.date(2025, 3, 24)
+    services.waitlist_join(actor=place.kw1, day=week_4, now=NOW)
+    services.waitlist_join(actor=place.kw2, day=WEEK_2, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        # Wednesday 26 March, 14:00, bookable at most one week ahead: from 19 March, 14:00.
+        slot = slot_at(place.practitioner, _at(week_4 + dt.timedelta(days=2), 14), max_weeks_ahead=1, now=NOW)
+    opens = slot.starts_at - dt.timedelta(weeks=1)
+    assert services.waitlist_tell_newly_open(now=opens - dt.timedelta(minutes=1)) == 0
+    assert services.waitlist_tell_newly_open(now=opens + dt.timedelta(minutes=5)) == 1
+    assert services.waitlist_tell_newly_open(now=opens + dt.timedelta(minutes=10)) == 0
+    assert _waiting_notes(place.kw1) == ["A consultation time can now be booked in the week of 24 March 2025"]
+    assert _waiting_notes(place.kw2) == []
+    services.booking_create(actor=place.kw1, slot=slot, purpose="Help", now=opens + dt.timedelta(minutes=15))
+
+
+def test_joining_while_a_time_is_already_open_tells_no_one_later(place):
+    slot = slot_at(place.practitioner, _at(WEEK_2 + dt.timedelta(days=2), 14), now=NOW)
+    services.waitlist_join(actor=place.kw1, day=WEEK_2, now=NOW + dt.timedelta(hours=1))
+    assert services.waitlist_tell_newly_open(now=NOW + dt.timedelta(hours=2)) == 0
+    assert slot in selectors.free_slots(organisation_id=place.la.pk, now=NOW + dt.timedelta(hours=2))
+
+
 def test_booking_a_time_in_the_week_takes_the_keyworker_off_that_weeks_list(place):
     services.waitlist_join(actor=place.kw1, day=WEEK_2, now=NOW)
     services.waitlist_join(actor=place.kw1, day=WEEK_3, now=NOW)

@@ -1,4 +1,6 @@
-"""Send the reminder emails due for sessions and consultations in the next 24 hours.
+"""Send the reminder emails due for sessions and consultations in the next 24 hours,
+and tell people on the waiting list of consultation times that have come into their
+booking window.
 
 Run it every few minutes (cron or a systemd timer); each reminder is recorded, so a
 run never repeats one. With --queue it hands the work to the task queue instead."""
@@ -24,3 +26,6 @@ class Command(BaseCommand):
             return
         sent = services.reminders_send()
         self.stdout.write(f"{sent} reminder{'' if sent == 1 else 's'} sent.")
+        told = services.waitlist_tell_newly_open()
+        if told:
+            self.stdout.write(f"{told} on the waiting list told of times now open to booking.")
