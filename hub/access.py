@@ -172,11 +172,14 @@ def _record_refusal(user, la: Organisation, what: str, path: str) -> None:
     log.info("Refused %s to control-arm user %s (%s)", what, user.pk, la.name)
 
 
-def can_view_treatment_content(user, *, what: str = RESOURCES, request: HttpRequest | None = None) -> bool:
+def can_view_treatment_content(
+    user, *, what: str = RESOURCES, request: HttpRequest | None = None, record: bool = True
+) -> bool:
     """May this person see a treatment surface (`what`)?
 
     IFT staff always may. People of treatment LAs may, in every phase. People of
-    control LAs may not during the pilot, and each refusal is recorded; after the
+    control LAs may not during the pilot, and each refusal is recorded (unless
+    `record` is off: the hub itself asking, not the person); after the
     pilot they may open the training materials (their post-pilot CPD) but no other
     treatment surface. LAs not yet assigned to an arm see none. Evaluators see
     pseudonymised data, not the materials."""
@@ -193,7 +196,7 @@ def can_view_treatment_content(user, *, what: str = RESOURCES, request: HttpRequ
         phase = current_phase()
         if phase == Phase.AFTER and what in (RESOURCES, TRAINING):
             return True
-        if phase == Phase.DURING:
+        if phase == Phase.DURING and record:
             _record_refusal(user, la, what, request.path if request else "")
         return False
     return False
@@ -792,18 +795,20 @@ def may_view_booking(user, *, pk: int, request: HttpRequest | None = None, **_kw
 
 
 def feed_shows(user, what: str, *, request: HttpRequest | None = None) -> bool:
-    """What a calendar feed may list for its owner: the same policy as the pages, so a
-    control-arm person during the pilot gets nothing treatment-related (and the refusal
-    is recorded)."""
+    """What a calendar feed, or a reminder, may show its person: the same policy as the
+    pages, so a control-arm person during the pilot gets nothing treatment-related. No
+    refusal is recorded: a calendar app polling the feed, or the hub about to send a
+    reminder, is not the person trying to reach treatment content, and counting it
+    would swamp the contamination indicator with every poll."""
     return bool(getattr(user, "is_active", False)) and can_view_treatment_content(
-        user, what=what, request=request
+        user, what=what, request=request, record=False
     )
 
 
 def feed_shows_course(user, course, *, request: HttpRequest | None = None) -> bool:
     """Whether a person's feed lists the days of a course they are enrolled on: a
     treatment course as the training pages allow (none to the control arm during the
-    pilot, the refusal recorded); a control-arm course always."""
+    pilot); a control-arm course always."""
     if course.arm == Arm.TREATMENT:
         return feed_shows(user, TRAINING, request=request)
     return bool(getattr(user, "is_active", False))

@@ -223,10 +223,8 @@ def waitlist_newly_open(*, now: dt.datetime) -> list[WaitlistEntry]:
 
 def _still_shown(user: User, what: str) -> bool:
     """Whether the access policy still shows `what` (reflective practice or consultations)
-    to a person we are about to remind. A reminder run is not the person asking, so it
-    must not count as a control-arm refusal: people refused for the pilot are answered
-    first, and the policy is asked only for the rest (which records nothing)."""
-    return not access.refused_for_the_pilot(user) and access.feed_shows(user, what)
+    to a person we are about to remind (asked as a feed asks: recording no refusal)."""
+    return access.feed_shows(user, what)
 
 
 def session_reminders_due(*, now: dt.datetime, until: dt.datetime) -> list[Rsvp]:

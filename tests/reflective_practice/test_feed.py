@@ -110,13 +110,25 @@ def test_a_regenerated_token_stops_the_old_url_at_once(place, client):
     assert client.get(reverse("reflective_feed", args=[new])).status_code == 200
 
 
-def test_a_control_arm_persons_feed_has_nothing_treatment_related_and_the_refusal_is_recorded(place, client):
+def test_a_control_arm_persons_feed_has_nothing_treatment_related_and_polling_it_counts_no_refusal(
+    place, client
+):
+    """Calendar apps poll a feed every few minutes: the feed leaves treatment events
+    out, but the polls are not attempts on treatment content, so the contamination
+    indicator does not count them. The same person opening a page is counted."""
+    series = _setup(place)
     control = make_la("Feedless Council", Arm.CONTROL)
     person = make_user(Role.KEYWORKER, control)
     feed = services.feed_get_or_create(user=person)
-    _h, events = parse(client.get(reverse("reflective_feed", args=[feed.token])).content.decode())
-    assert events == []
-    assert AccessRefusal.objects.filter(user=person).exists()
+    for _ in range(3):
+        _h, events = parse(client.get(reverse("reflective_feed", args=[feed.token])).content.decode())
+        assert events == []
+    assert not AccessRefusal.objects.filter(user=person).exists()
+    client.force_login(person)
+    assert (
+        client.get(reverse("reflective_session_detail", args=[series.sessions.first().pk])).status_code == 403
+    )
+    assert AccessRefusal.objects.filter(user=person).count() == 1
 
 
 def test_a_single_session_downloads_as_ics(place, client):
