@@ -225,6 +225,7 @@ if TESTING:
 LOGIN_URL = "account_login"
 # The Wagtail admin signs in through the hub's sign-in too (rate-limited, two-factor).
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 

@@ -52,13 +52,16 @@ class LibraryFilters:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> LibraryFilters:
-        q = " ".join((params.get("q") or "").split())[:MAX_QUERY_LENGTH]
+        # Double quotes and control characters mean nothing to a plain search, and
+        # SQLite's full-text search refuses an unbalanced quote outright.
+        typed = "".join(c for c in (params.get("q") or "") if c != '"' and (c.isprintable() or c.isspace()))
+        q = " ".join(typed.split())[:MAX_QUERY_LENGTH]
         kind = params.get("kind") or ""
         course, day = "", None
         course_day = params.get("day") or ""
         if "-" in course_day:
             code, _, number = course_day.rpartition("-")
-            if code in Course.values and number.isdigit():
+            if code in Course.values and number.isascii() and number.isdigit():
                 course, day = code, int(number)
         return cls(
             q=q,
@@ -244,8 +247,9 @@ def visible_among(user, pages: Iterable[Page]) -> list[ResourcePage]:
 
 
 def uses_of(obj) -> list[tuple[int, str]]:
-    """(page id, audience) of each live resource page that uses this document or
-    image, from Wagtail's reference index (kept up to date when pages are saved)."""
+    """(page id, audience) of each live resource page, and live library index, that
+    uses this document or image, from Wagtail's reference index (kept up to date when
+    pages are saved)."""
     page_type = ContentType.objects.get_for_model(Page)
     ids = {
         int(object_id)
@@ -255,4 +259,13 @@ def uses_of(obj) -> list[tuple[int, str]]:
     }
     if not ids:
         return []
-    return list(ResourcePage.objects.live().filter(pk__in=ids).order_by("pk").values_list("pk", "audience"))
+    uses = list(ResourcePage.objects.live().filter(pk__in=ids).order_by("pk").values_list("pk", "audience"))
+    # The library's own introduction is read by everyone who may open the library.
+    uses += [
+        (pk, access.AUDIENCE_EVERYONE)
+        for pk in LibraryIndexPage.objects.live()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
+    return uses

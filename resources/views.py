@@ -37,6 +37,10 @@ def saved_toggle(request, page_id: int):
     page = get_object_or_404(ResourcePage.objects.live(), pk=page_id)
     wants_json = "application/json" in request.headers.get("Accept", "")
     if request.POST.get("action") == "remove":
+        # Only pages the person may open are listed with a remove button; answering
+        # for any other page would tell its title.
+        if not selectors.visible_resources(request.user).filter(pk=page.pk).exists():
+            raise Http404
         services.saved_resource_remove(user=request.user, page=page)
         saved, message = False, f"Removed “{page.title}” from My resources."
     else:

@@ -27,7 +27,9 @@ RULES = [
     Url("wagtail_serve", "/resources/no-such-page/", set(), denied_status=404, anon_status=404),
     # Wagtail's page-privacy helpers: the hub restricts pages through access.py instead,
     # so these forms have nothing to unlock.
-    Url("wagtailcore_login", "/_util/login/", EVERYONE),
+    # Wagtail's password-only sign-in form is replaced by a redirect to the hub's.
+    Url("frontend_login", "/_util/login/", EVERYONE, ok_status=302),
+    Url("wagtailcore_login", "/_util/login/", EVERYONE, ok_status=302),
     Url(
         "wagtailcore_authenticate_with_password",
         "/_util/authenticate_with_password/999/999/",

@@ -224,3 +224,41 @@ def test_the_library_is_offered_in_menus_only_to_those_who_may_open_it(world, li
     assert not AccessRefusal.objects.exists()
     set_phase("after")
     assert 'href="/resources/"' in client.get("/").content.decode()
+
+
+def test_removing_a_page_one_may_not_open_from_my_resources_tells_nothing_of_it(world, library, client):
+    secret = helpers.article(library, title="Tutor notes", audience=Audience.IFT)
+    client.force_login(world["t_keyworker"])
+    response = client.post(
+        f"/library/saved/{secret.pk}/", {"action": "remove"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 404
+    assert "Tutor notes" not in response.content.decode()
+
+
+def test_wagtails_password_only_sign_in_sends_people_to_the_hubs_two_factor_sign_in(world, library, client):
+    from tests.factories import PASSWORD, has_totp
+
+    tutor = world["tutor"]
+    assert has_totp(tutor)
+    secret = helpers.article(library, title="Tutor notes", audience=Audience.IFT)
+    response = client.post("/_util/login/?next=/resources/", {"username": tutor.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/resources/"
+    assert client.get(secret.url).status_code == 302  # still signed out
+    # Signing in through the hub asks for the second factor before anything opens.
+    response = client.post("/accounts/login/", {"login": tutor.email, "password": PASSWORD})
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+    assert client.get(secret.url).status_code != 200
+
+
+def test_a_document_linked_from_the_librarys_introduction_downloads_for_library_readers(
+    world, library, client
+):
+    doc = helpers.document(title="Library guide", filename="library-guide.pdf")
+    library.intro = f'<p>Read the <a linktype="document" id="{doc.pk}">guide</a>.</p>'
+    library.save_revision().publish()
+    client.force_login(world["t_keyworker"])
+    assert doc.url in client.get("/resources/").content.decode()
+    assert client.get(doc.url).status_code == 200
+    client.force_login(world["c_keyworker"])
+    assert client.get(doc.url).status_code == 403

@@ -154,3 +154,20 @@ def test_only_the_people_who_edit_the_library_see_the_editing_bar(library, world
         response = client.get(path)
         assert response.status_code == 200
         assert "userbar" not in response.content.decode()
+
+
+@pytest.mark.parametrize("q", ['"', 'a"b', '"genograms', "\x00", "genograms\x07"])
+def test_a_search_with_quotes_or_control_characters_is_searched_as_plain_words(library, world, client, q):
+    helpers.tool(library, title="Genograms")
+    client.force_login(world["t_keyworker"])
+    response = client.get("/resources/", {"q": q})
+    assert response.status_code == 200
+    if "genograms" in q:
+        assert "Genograms" in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["cpd5-\u00b2", "cpd5-\u0663", "cpd5-", "-"])
+def test_an_odd_course_day_filter_is_ignored(library, world, client, day):
+    helpers.training(library, course=Course.CPD5, day=1)
+    client.force_login(world["t_keyworker"])
+    assert client.get("/resources/", {"day": day}).status_code == 200
