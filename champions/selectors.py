@@ -7,7 +7,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -141,19 +141,31 @@ def _keyworker_counts(la_ids: list[int] | None = None) -> dict[int, int]:
     )
 
 
+def still_keyworker() -> Q:
+    """Nominations whose person still holds an active keyworker role in the nominating
+    LA and whose account is active: a champion who has left the LA no longer takes one
+    of its places (the keyworkers counted against are the same current people)."""
+    in_post = Membership.objects.active().filter(
+        role=Role.KEYWORKER, user=OuterRef("user"), organisation=OuterRef("la"), user__is_active=True
+    )
+    return Q(Exists(in_post))
+
+
 def ratio_for(la: Organisation, on: dt.date | None = None) -> Ratio:
     return ratios([la], on)[la.pk]
 
 
 def ratios(las: list[Organisation] | None = None, on: dt.date | None = None) -> dict[int, Ratio]:
     """The champions ratio of each given LA (every treatment LA by default) on `on`, in
-    three queries: ``{la_id: Ratio}``. The fidelity dashboard flags ``status == "below"``."""
+    three queries: ``{la_id: Ratio}``. Champions are counted among the LA's current
+    keyworkers, the people the ratio is taken over. The fidelity dashboard flags
+    ``status == "below"``."""
     if las is None:
         las = list(Organisation.objects.treatment())
     ids = [la.pk for la in las]
     keyworkers = _keyworker_counts(ids)
     champions = dict(
-        Nomination.objects.filter(champions_on(_on(on)), la_id__in=ids)
+        Nomination.objects.filter(champions_on(_on(on)), still_keyworker(), la_id__in=ids)
         .values("la_id")
         .annotate(n=Count("pk"))
         .values_list("la_id", "n")

@@ -503,14 +503,16 @@ def _leaders_day(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
 
 
 def _champions_ratio(ctx: Context) -> dict[tuple[int, dt.date], Figure]:
-    """Champions on each month's last day over current keyworkers (one query, and the
-    keyworkers CPD completion counts)."""
+    """Current keyworkers who were champions on each month's last day, over current
+    keyworkers (one query, and the keyworkers CPD completion counts). Like the
+    denominator, the numerator counts only people still in post: a champion who has
+    left the LA counts in no month."""
     from champions.models import Nomination
-    from champions.selectors import champions_on
+    from champions.selectors import champions_on, still_keyworker
 
     ends = _month_ends(ctx)
     rows = (
-        Nomination.objects.filter(la_id__in=ctx.la_ids)
+        Nomination.objects.filter(still_keyworker(), la_id__in=ctx.la_ids)
         .values("la_id")
         .annotate(**{f"m{i}": Count("pk", filter=champions_on(end)) for i, _, end in ends})
         .order_by()

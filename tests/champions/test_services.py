@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from champions import selectors, services
 from champions.models import FoundationAward, NominationStatus
-from hub import access
-from hub.models import Arm, OrganisationKind, Role
+from hub import access, privacy
+from hub import services as hub
+from hub.models import Arm, Membership, OrganisationKind, Role
 from tests.factories import make_la, make_org, make_user
 from training import services as training
 from training.models import Course
@@ -173,3 +174,24 @@ def test_activities_are_for_champions_and_warn_about_identifying_families(ift):
     )
     rows = selectors.activity_counts_by_month(la=la)
     assert rows[0]["count"] == 1 and rows[0]["colleagues"] == 3
+
+
+def test_a_champion_who_has_left_the_la_no_longer_takes_a_place(ift):
+    la, lead, people = la_with(11)
+    champion(la, lead, people[0], ift["tutor"])
+    champion(la, lead, people[1], ift["tutor"])
+    hub.membership_end(actor=lead, membership=Membership.objects.get(user=people[0], organisation=la))
+    ratio = selectors.ratio_for(la, DAY)
+    assert (ratio.champions, ratio.keyworkers, ratio.room) == (1, 10, 1)
+    replacement = services.nomination_create(actor=lead, la=la, user=people[2], reason="Replacement")
+    services.nomination_approve(actor=ift["tutor"], nomination=replacement, on=DAY)
+    assert selectors.ratio_for(la, DAY).champions == 2
+
+
+def test_an_anonymised_champion_is_not_counted_among_the_champions(ift):
+    la, lead, people = la_with(10)
+    champion(la, lead, people[0], ift["tutor"])
+    champion(la, lead, people[1], ift["tutor"])
+    privacy.person_anonymise(actor=None, person=people[0], reason="Erasure request")
+    ratio = selectors.ratio_for(la, DAY)
+    assert (ratio.champions, ratio.keyworkers) == (1, 9)

@@ -207,6 +207,43 @@ def test_the_champions_ratio_is_green_from_ten_to_twenty_percent():
     assert (feb.figure.numerator, feb.status) == (0, Status.RED)
 
 
+def test_a_champion_who_has_left_the_la_counts_in_no_month_and_agrees_with_the_champions_app():
+    from champions import selectors as champion_reads
+    from champions import services as champions
+    from hub import services as hub
+    from hub.models import Membership
+
+    la = make_la(arm=Arm.TREATMENT)
+    lead = make_user(Role.LA_LEAD, la)
+    tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
+    people = [make_user(Role.KEYWORKER, la) for _ in range(10)]
+    for person in people[:2]:
+        nomination = champions.nomination_create(actor=lead, la=la, user=person, reason="Leads huddles")
+        champions.nomination_approve(actor=tutor, nomination=nomination, on=dt.date(2025, 2, 10))
+    hub.membership_end(actor=lead, membership=Membership.objects.get(user=people[0], organisation=la))
+    for month in (dt.date(2025, 2, 1), MARCH):
+        cell = _cell(la, "champions_ratio", month)
+        assert (cell.figure.numerator, cell.figure.denominator) == (1, 9)
+        ratio = champion_reads.ratio_for(la, selectors._last_day(month))
+        assert (ratio.champions, ratio.keyworkers) == (1, 9)
+
+
+def test_an_anonymised_champion_is_not_counted_in_the_champions_ratio():
+    from champions import services as champions
+    from hub import privacy
+
+    la = make_la(arm=Arm.TREATMENT)
+    lead = make_user(Role.LA_LEAD, la)
+    tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
+    people = [make_user(Role.KEYWORKER, la) for _ in range(10)]
+    for person in people[:2]:
+        nomination = champions.nomination_create(actor=lead, la=la, user=person, reason="Leads huddles")
+        champions.nomination_approve(actor=tutor, nomination=nomination, on=dt.date(2025, 2, 10))
+    privacy.person_anonymise(actor=None, person=people[0], reason="Erasure request")
+    cell = _cell(la, "champions_ratio", MARCH)
+    assert (cell.figure.numerator, cell.figure.denominator) == (1, 9)
+
+
 # --- forum posts count as engagement -----------------------------------------------------
 
 
