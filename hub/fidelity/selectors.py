@@ -172,7 +172,11 @@ class Context:
 
 
 def keyworker_memberships(la_ids: Iterable[int]) -> QuerySet[Membership]:
-    return Membership.objects.filter(role=Role.KEYWORKER, organisation_id__in=list(la_ids))
+    """Keyworker roles, past and present, of active people in the LAs: every indicator
+    counts over the same people, so an anonymised keyworker drops out of all of them."""
+    return Membership.objects.filter(
+        role=Role.KEYWORKER, user__is_active=True, organisation_id__in=list(la_ids)
+    )
 
 
 def keyworker_memberships_all() -> QuerySet[Membership]:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from hub import privacy
 from hub.fidelity import selectors, services
 from hub.fidelity.models import Status, Threshold
 from hub.models import AccessRefusal, Arm, Role
@@ -88,6 +89,17 @@ def test_engagement_counts_only_keyworkers_in_post_at_the_months_end():
     joined(people[1], dt.date(2025, 4, 2))  # joined after March
     cell = _cell(la, "engagement", MARCH)
     assert (cell.figure.numerator, cell.figure.denominator) == (1, 1)
+
+
+def test_an_anonymised_keyworker_is_in_no_indicators_denominator():
+    la = make_la(arm=Arm.TREATMENT)
+    people = _engaged(la, 2, 2, MARCH)
+    privacy.person_anonymise(actor=None, person=people[1], reason="Erasure request")
+    engagement = _cell(la, "engagement", MARCH)
+    assert (engagement.figure.numerator, engagement.figure.denominator) == (1, 1)
+    for key in ("consultations", "cpd_completion", "champions_ratio"):
+        assert _cell(la, key, MARCH).figure.denominator == 1, key
+    assert len(selectors.fidelity_for(la, MARCH, pilot()).keyworkers) == 1
 
 
 def test_an_la_without_keyworkers_has_nothing_to_count():
