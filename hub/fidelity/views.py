@@ -63,12 +63,19 @@ def la_detail(request, pk: int):
     )
 
 
+def _row_id(raw: str | None) -> int | None:
+    """The id a form's hidden field names, or None if it is not a whole number."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+
+
 @access.require(access.can_edit_thresholds)
 def thresholds(request):
     rows = list(Threshold.objects.order_by("id"))
     forms = {t.pk: ThresholdForm(instance=t, prefix=f"t{t.pk}") for t in rows}
     if request.method == "POST":
-        threshold = get_object_or_404(Threshold, pk=request.POST.get("threshold"))
+        # Which row is being saved comes from a hidden field: any value that names no
+        # row, a number or not, is "not found".
+        threshold = get_object_or_404(Threshold, pk=_row_id(request.POST.get("threshold")))
         form = ThresholdForm(request.POST, instance=threshold, prefix=f"t{threshold.pk}")
         forms[threshold.pk] = form
         if form.is_valid():

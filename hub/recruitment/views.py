@@ -22,6 +22,11 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _row_id(raw: str | None) -> int | None:
+    """The id a form field or link names, or None if it is not a whole number."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+
+
 def _client_ip(request) -> str:
     # Behind the hub's reverse proxy the address is the proxy's; the proxy passes the
     # client's in X-Forwarded-For only when settings say it may be trusted.
@@ -129,7 +134,10 @@ def eoi_resume(request, token: str):
 @access.require(access.can_assess_eois)
 def assess_list(request):
     rounds = RecruitmentRound.objects.order_by("-created_at")
-    round = rounds.filter(pk=request.GET.get("round")).first() if request.GET.get("round") else rounds.first()
+    # A ?round= that names no round (not a number, or gone) is read as no choice: the
+    # newest round is shown, under its name, with the others still to pick from.
+    chosen = _row_id(request.GET.get("round"))
+    round = (rounds.filter(pk=chosen).first() if chosen is not None else None) or rounds.first()
     eois = list(selectors.submitted_eois(round)) if round else []
     return render(
         request,
@@ -263,7 +271,7 @@ def outcome_templates(request):
     templates = selectors.outcome_templates()
     forms_by_pk = {t.pk: forms.OutcomeTemplateForm(instance=t, prefix=f"t{t.pk}") for t in templates}
     if request.method == "POST":
-        template = get_object_or_404(OutcomeEmailTemplate, pk=request.POST.get("template"))
+        template = get_object_or_404(OutcomeEmailTemplate, pk=_row_id(request.POST.get("template")))
         form = forms.OutcomeTemplateForm(request.POST, instance=template, prefix=f"t{template.pk}")
         forms_by_pk[template.pk] = form
         if form.is_valid():

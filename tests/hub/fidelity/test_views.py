@@ -95,6 +95,21 @@ def test_the_delivery_lead_changes_a_threshold_and_a_bad_band_is_refused_next_to
     )
 
 
+@pytest.mark.parametrize("named", ["abc", "", "²", "99999", "1.5"])
+def test_saving_bands_for_a_row_that_does_not_exist_is_not_found_and_changes_nothing(world, client, named):
+    client.force_login(world["delivery_lead"])
+    threshold = Threshold.objects.get(indicator="engagement")
+    before = (threshold.green_low, threshold.green_high)
+    prefix = f"t{threshold.pk}"
+    response = client.post(
+        "/fidelity/thresholds/",
+        {"threshold": named, f"{prefix}-green_low": "10", f"{prefix}-green_high": "20"},
+    )
+    assert response.status_code == 404
+    threshold.refresh_from_db()
+    assert (threshold.green_low, threshold.green_high) == before
+
+
 # --- the export -------------------------------------------------------------------------
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -7,7 +9,16 @@ from hub.models import Arm, Organisation, Role
 from hub.recruitment import selectors, services
 from hub.recruitment.models import EoiStatus, ExpressionOfInterest, Randomisation
 from tests.factories import make_la, make_org, make_user
-from tests.hub.recruitment.helpers import answers, assess, assessor, eligible_round, pdf, submitted_eoi, words
+from tests.hub.recruitment.helpers import (
+    answers,
+    assess,
+    assessor,
+    eligible_round,
+    make_round,
+    pdf,
+    submitted_eoi,
+    words,
+)
 
 
 def post_form(client, url, data, letter=True, action="submit"):
@@ -225,6 +236,42 @@ def test_drafts_are_not_shown_to_assessors(client, round, marker):
     eoi, _ = services.eoi_save(round=round, answers={"lead_email": "x@kent.example"})
     client.force_login(marker)
     assert client.get(f"/eoi/assess/{eoi.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("chosen", ["abc", "²", "99999"])
+def test_a_round_in_the_link_that_names_no_round_shows_the_newest_round(client, round, marker, chosen):
+    older = make_round("Earlier round")
+    older.created_at = round.created_at - dt.timedelta(days=30)
+    older.save(update_fields=["created_at"])
+    submitted_eoi(round, "Leeds")
+    client.force_login(marker)
+    response = client.get("/eoi/assess/", {"round": chosen})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"Expressions of interest: {round.name}" in text and "Leeds" in text
+
+
+def test_a_round_chosen_in_the_link_is_shown(client, round, marker):
+    older = make_round("Earlier round")
+    older.created_at = round.created_at - dt.timedelta(days=30)
+    older.save(update_fields=["created_at"])
+    client.force_login(marker)
+    text = client.get("/eoi/assess/", {"round": older.pk}).content.decode()
+    assert "Expressions of interest: Earlier round" in text
+
+
+@pytest.mark.parametrize("named", ["abc", "", "99999"])
+def test_saving_an_email_template_that_does_not_exist_is_not_found(client, round, named):
+    admin = make_user(Role.HUB_ADMIN, make_org("ift", "IFT"))
+    template = selectors.outcome_templates()[0]
+    client.force_login(admin)
+    response = client.post(
+        "/eoi/emails/",
+        {"template": named, f"t{template.pk}-subject": "Changed", f"t{template.pk}-body": "Changed."},
+    )
+    assert response.status_code == 404
+    template.refresh_from_db()
+    assert template.subject != "Changed"
 
 
 def test_the_assess_list_queries_stay_flat(client, round, marker, django_assert_max_num_queries):
