@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import Context, Template, TemplateDoesNotExist, TemplateSyntaxError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -410,18 +410,53 @@ def _apply_arms(*, actor: User | None, run: Randomisation, previous: Randomisati
         )
 
 
+#: What an outcome email is tried with before it is saved: the placeholders it may use.
+SAMPLE_OUTCOME_CONTEXT = {
+    "first_name": "Sam",
+    "local_authority": "Kent",
+    "round": "Pilot recruitment",
+}
+
+
+class OutcomeRenderError(Exception):
+    """An outcome email template that cannot be filled in."""
+
+
+def _outcome_render(text: str, values: dict[str, str]) -> str:
+    """`text` filled in with `values`. A template the hub admin typed can fail in any of
+    the ways a Django template can, when read (a broken tag) or only when filled in (an
+    include or a URL name that does not exist, a filter given the wrong value): every
+    one of them is an OutcomeRenderError, so no caller is left with a server error."""
+    try:
+        return Template(text).render(Context(values, autoescape=False))
+    except TemplateSyntaxError as exc:
+        raise OutcomeRenderError(f"Check the {{{{ }}}} placeholders: {exc}") from exc
+    except TemplateDoesNotExist as exc:
+        raise OutcomeRenderError(
+            f"This brings in a page that does not exist ({exc}). Write the text out instead, "
+            "using {{ first_name }}, {{ local_authority }} and {{ round }}."
+        ) from exc
+    except Exception as exc:
+        raise OutcomeRenderError(
+            f"This could not be filled in for an LA ({exc}). Write the text out, using "
+            "{{ first_name }}, {{ local_authority }} and {{ round }}."
+        ) from exc
+
+
 def outcome_template_update(
     *, actor: User, template: OutcomeEmailTemplate, subject: str, body: str
 ) -> OutcomeEmailTemplate:
+    """Save an outcome email's subject and body, only if both can be filled in for an
+    LA (tried with sample values), so sending the emails cannot fail on them."""
     errors = {}
     for field, text in (("subject", subject), ("body", body)):
         if not text.strip():
             errors[field] = "This cannot be empty."
             continue
         try:
-            Template(text)
-        except TemplateSyntaxError as exc:
-            errors[field] = f"Check the {{{{ }}}} placeholders: {exc}"
+            _outcome_render(text, SAMPLE_OUTCOME_CONTEXT)
+        except OutcomeRenderError as exc:
+            errors[field] = str(exc)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -448,16 +483,21 @@ def outcome_emails_send(*, actor: User, run: Randomisation) -> list[OutcomeEmail
         for eoi in selectors.submitted_eois(run.round):
             outcome = selectors.outcome_for(run, eoi.local_authority)
             template = templates[outcome]
-            context = Context(
-                {
-                    "first_name": eoi.lead_first_name,
-                    "local_authority": eoi.local_authority,
-                    "round": run.round.name,
-                },
-                autoescape=False,
-            )
-            subject = Template(template.subject).render(context).strip()
-            body = Template(template.body).render(context)
+            values = {
+                "first_name": eoi.lead_first_name,
+                "local_authority": eoi.local_authority,
+                "round": run.round.name,
+            }
+            try:
+                subject = _outcome_render(template.subject, values).strip()
+                body = _outcome_render(template.body, values)
+            except OutcomeRenderError as exc:
+                # Leaving the transaction undoes the records made so far: no email goes.
+                raise ValidationError(
+                    f"No emails were sent: the “{template.get_outcome_display()}” email could not be "
+                    f"written for {eoi.local_authority}. Correct it under Outcome email templates, "
+                    f"then send again. {exc}"
+                ) from exc
             sent.append(
                 OutcomeEmail.objects.create(
                     randomisation=run, eoi=eoi, outcome=outcome, to=eoi.lead_email, subject=subject[:250]

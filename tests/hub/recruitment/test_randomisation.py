@@ -10,7 +10,7 @@ from hub import access
 from hub.models import Arm, AuditEvent, Organisation, OrganisationKind, Role
 from hub.recruitment import randomisation as algorithm
 from hub.recruitment import selectors, services
-from hub.recruitment.models import Outcome, OutcomeEmail, Randomisation
+from hub.recruitment.models import Outcome, OutcomeEmail, OutcomeEmailTemplate, Randomisation
 from tests.factories import make_la, make_user
 from tests.hub.recruitment.helpers import assess, assessor, eligible_round, submitted_eoi
 
@@ -225,6 +225,36 @@ def test_a_template_with_a_broken_placeholder_is_refused(admin):
     with pytest.raises(ValidationError) as exc:
         services.outcome_template_update(actor=admin, template=template, subject="Hi", body="{% if %}")
     assert "body" in exc.value.message_dict
+
+
+def test_a_template_that_compiles_but_cannot_be_filled_in_is_refused_and_not_saved(admin):
+    template = selectors.outcome_templates()[0]
+    before = (template.subject, template.body)
+    with pytest.raises(ValidationError) as exc:
+        services.outcome_template_update(
+            actor=admin, template=template, subject="{% url 'nowhere' %}", body="{% include 'nope.html' %}"
+        )
+    errors = exc.value.message_dict
+    assert "page that does not exist (nope.html)" in errors["body"][0]
+    assert "could not be filled in" in errors["subject"][0]
+    template.refresh_from_db()
+    assert (template.subject, template.body) == before
+
+
+def test_a_stored_template_that_cannot_be_filled_in_stops_the_sending_with_nothing_sent(
+    round, admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    eligible_round(round, NAMES[:4], assessor())
+    run = services.randomisation_run(actor=admin, round=round)
+    # As saved before templates were tried out on saving: the service now refuses it.
+    selectors.outcome_templates()  # the default wording, stored on first use
+    OutcomeEmailTemplate.objects.filter(outcome=Outcome.CONTROL).update(body="{% include 'nope.html' %}")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as exc:
+        services.outcome_emails_send(actor=admin, run=run)
+    assert "No emails were sent" in exc.value.messages[0]
+    assert mailoutbox == [] and not OutcomeEmail.objects.exists()
+    run.refresh_from_db()
+    assert run.emails_sent_at is None
 
 
 def test_only_the_latest_run_sends_outcome_emails(round, admin):

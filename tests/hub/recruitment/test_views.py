@@ -7,7 +7,7 @@ from django.test import Client
 
 from hub.models import Arm, Organisation, Role
 from hub.recruitment import selectors, services
-from hub.recruitment.models import EoiStatus, ExpressionOfInterest, Randomisation
+from hub.recruitment.models import EoiStatus, ExpressionOfInterest, OutcomeEmailTemplate, Randomisation
 from tests.factories import make_la, make_org, make_user
 from tests.hub.recruitment.helpers import (
     answers,
@@ -258,6 +258,43 @@ def test_a_round_chosen_in_the_link_is_shown(client, round, marker):
     client.force_login(marker)
     text = client.get("/eoi/assess/", {"round": older.pk}).content.decode()
     assert "Expressions of interest: Earlier round" in text
+
+
+def test_an_email_that_cannot_be_filled_in_is_refused_next_to_the_field_with_the_text_kept(client, round):
+    admin = make_user(Role.HUB_ADMIN, make_org("ift", "IFT"))
+    template = selectors.outcome_templates()[0]
+    client.force_login(admin)
+    response = client.post(
+        "/eoi/emails/",
+        {
+            "template": template.pk,
+            f"t{template.pk}-subject": "Your outcome, {{ local_authority }}",
+            f"t{template.pk}-body": "Dear {{ first_name }}, {% include 'nope.html' %}",
+        },
+    )
+    assert response.status_code == 200
+    form = dict(response.context["items"])[template]
+    assert "page that does not exist" in form.errors["body"][0]
+    text = response.content.decode()
+    assert "Your outcome, {{ local_authority }}" in text
+    assert "Dear {{ first_name }}, {% include &#x27;nope.html&#x27; %}" in text
+
+
+def test_sending_with_a_stored_email_that_cannot_be_filled_in_says_why_and_sends_nothing(
+    client, round, marker, mailoutbox, django_capture_on_commit_callbacks
+):
+    admin = make_user(Role.HUB_ADMIN, make_org("ift", "IFT"))
+    eligible_round(round, ["Leeds", "York"], marker)
+    run = services.randomisation_run(actor=admin, round=round)
+    # As saved before templates were tried out on saving: the service now refuses it.
+    selectors.outcome_templates()  # the default wording, stored on first use
+    OutcomeEmailTemplate.objects.update(body="{% include 'nope.html' %}")
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/eoi/randomisations/{run.pk}/emails/", follow=True)
+    assert response.redirect_chain == [(f"/eoi/randomisations/{run.pk}/", 302)]
+    assert "No emails were sent" in response.content.decode()
+    assert mailoutbox == []
 
 
 @pytest.mark.parametrize("named", ["abc", "", "99999"])
