@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hub import access
+from hub.csvsafe import csv_safe
 from hub.models import User
 from hub.views import _apply_errors
 from training import pdf, selectors, services
@@ -229,7 +230,7 @@ def cohort_csv(request, pk: int):
     for row in selectors.cohort_completion(cohort):
         writer.writerow(
             [
-                _csv_safe(row.user.get_full_name()),
+                csv_safe(row.user.get_full_name()),
                 row.user.email,
                 *[labels.get(row.marks.get(d.number, ""), "") for d in days],
                 row.attended,
@@ -237,11 +238,6 @@ def cohort_csv(request, pk: int):
             ]
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from reading a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @access.require(access.can_see_training)

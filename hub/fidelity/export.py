@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, DateField, ExpressionWrapper, OuterRef, Subquery
 
 from hub import access
+from hub.csvsafe import csv_safe_row
 from hub.fidelity import selectors
 from hub.models import AccessRefusal, Membership, Pilot, Role
 from hub.pseudonyms import KEY_SETTING, code, pseudonym_key  # noqa: F401
@@ -444,18 +445,22 @@ class _Echo:
         return value
 
 
+# Every cell written goes through `csv_safe_row`: an LA's name or any other text
+# that reaches the export must not open as a formula in the evaluators' spreadsheets.
+
+
 def csv_lines(table: Table, pseudonymiser: Pseudonymiser, pilot: Pilot) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow([c.name for c in table.columns])
+    yield writer.writerow(csv_safe_row(c.name for c in table.columns))
     for row in table.rows(pseudonymiser, pilot):
-        yield writer.writerow(row)
+        yield writer.writerow(csv_safe_row(row))
 
 
 def dictionary_csv_lines() -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(DICTIONARY_HEADER)
+    yield writer.writerow(csv_safe_row(DICTIONARY_HEADER))
     for row in dictionary_rows():
-        yield writer.writerow(row)
+        yield writer.writerow(csv_safe_row(row))
 
 
 def workbook_file(pseudonymiser: Pseudonymiser, pilot: Pilot):
@@ -465,14 +470,14 @@ def workbook_file(pseudonymiser: Pseudonymiser, pilot: Pilot):
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Data dictionary")
-    sheet.append(list(DICTIONARY_HEADER))
+    sheet.append(csv_safe_row(DICTIONARY_HEADER))
     for row in dictionary_rows():
-        sheet.append(list(row))
+        sheet.append(csv_safe_row(row))
     for table in tables():
         sheet = book.create_sheet(table.title[:31])
-        sheet.append([c.name for c in table.columns])
+        sheet.append(csv_safe_row(c.name for c in table.columns))
         for row in table.rows(pseudonymiser, pilot):
-            sheet.append(list(row))
+            sheet.append(csv_safe_row(row))
     out = tempfile.TemporaryFile(suffix=".xlsx")
     book.save(out)
     out.seek(0)

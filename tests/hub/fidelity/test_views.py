@@ -227,6 +227,21 @@ def test_the_export_has_rsvps_champions_activities_and_champion_dates(trial, cli
     assert header[-2:] == ("champion_from", "champion_to")
 
 
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","y")', "+44 Borough", "-Borough", "@SUM(A1)"])
+def test_an_la_name_that_looks_like_a_formula_is_exported_as_text(world, client, name):
+    pilot()
+    la = make_la(name, arm=Arm.TREATMENT)
+    make_user(Role.KEYWORKER, la)
+    client.force_login(world["evaluator"])
+    people = _table(client, "people")
+    assert {r["la"] for r in people if r["la"].endswith(name[1:])} == {"'" + name}
+    book = load_workbook(io.BytesIO(b"".join(client.get("/fidelity/export/all.xlsx").streaming_content)))
+    header, *rows = book["People"].iter_rows()
+    column = [c.value for c in header].index("la")
+    cells = [row[column] for row in rows if str(row[column].value).endswith(name[1:])]
+    assert cells and all(c.data_type == "s" and c.value == "'" + name for c in cells)
+
+
 def test_the_data_dictionary_describes_every_column_of_every_table(trial, client):
     client.force_login(trial["evaluator"])
     described = {(r["table"], r["column"]) for r in _table(client, "dictionary")}
