@@ -368,9 +368,12 @@ def attendance_mark_all_present(*, actor: User | None, day: TrainingDay, today: 
 
 def certificate_issue(*, user: User, course: Course) -> Certificate:
     """The person's certificate for a completed course (issued once, then the same one).
-    Refused when the marks do not show the course complete."""
+    Refused for a course that carries no certificate, and when the marks do not show the
+    course complete."""
     from training.selectors import progress_for
 
+    if not course.cpd_certified:
+        raise ValidationError(f"The {course.name} does not come with a certificate.")
     existing = Certificate.objects.filter(user=user, course=course).select_related("course").first()
     if existing:
         return existing

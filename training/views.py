@@ -242,7 +242,8 @@ def cohort_csv(request, pk: int):
 
 @access.require(access.can_see_training)
 def certificate(request, code: str):
-    course = get_object_or_404(Course, code=code)
+    # A course without a certificate has no certificate page, whatever the marks say.
+    course = get_object_or_404(Course, code=code, cpd_certified=True)
     try:
         cert = services.certificate_issue(user=request.user, course=course)
     except ValidationError as exc:

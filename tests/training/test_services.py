@@ -242,6 +242,22 @@ def test_a_certificate_is_refused_before_completion_and_issued_once_after(db):
     assert services.certificate_issue(user=person, course=course("cpd5")) == first
 
 
+def test_no_certificate_is_issued_for_a_course_that_carries_none(db):
+    la = make_la()
+    practitioner = make_user(Role.PRACTITIONER, la)
+    person = make_user(Role.KEYWORKER, la)
+    targeted = course("targeted")
+    assert not targeted.cpd_certified
+    cohort = services.cohort_create(actor=practitioner, course=targeted, name="T", local_authorities=[la])
+    day = services.day_schedule(actor=practitioner, cohort=cohort, date=MONDAY)
+    services.enrolment_add_bulk(actor=practitioner, cohort=cohort, users=[person])
+    services.attendance_mark(actor=practitioner, day=day, user=person, status="present", today=MONDAY)
+    assert selectors.progress_for(person, targeted).complete
+    with pytest.raises(ValidationError, match="does not come with a certificate"):
+        services.certificate_issue(user=person, course=targeted)
+    assert not person.certificates.exists()
+
+
 def test_cpd_completion_by_la_counts_by_month_end(db):
     cohort, actor, la, (a, b) = cpd_cohort(keyworkers=2)
     _mark_all(cohort, actor, a, ["present"] * 5)

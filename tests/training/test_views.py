@@ -113,6 +113,23 @@ def test_no_certificate_before_completion(client, pilot_2025):
     assert "not complete yet: 0 of 5 days attended" in response.content.decode()
 
 
+def test_typing_the_certificate_address_of_a_course_without_certificates_finds_nothing(client, pilot_2025):
+    la = make_la(arm=Arm.TREATMENT)
+    practitioner = make_user(Role.PRACTITIONER, la)
+    person = make_user(Role.KEYWORKER, la)
+    cohort = services.cohort_create(
+        actor=practitioner, course=course("targeted"), name="T", local_authorities=[la]
+    )
+    day = services.day_schedule(actor=practitioner, cohort=cohort, date=PAST)
+    services.enrolment_add_bulk(actor=practitioner, cohort=cohort, users=[person])
+    services.attendance_mark(actor=practitioner, day=day, user=person, status="present", today=PAST)
+    client.force_login(person)
+    response = client.get("/training/certificates/targeted.pdf")
+    assert response.status_code == 404
+    assert response["Content-Type"] != "application/pdf"
+    assert not person.certificates.exists()
+
+
 def test_the_keyworker_home_page_shows_progress_and_the_next_day(client):
     today = dt.date.today()
     cohort, tutor, la, (person,) = cpd_cohort(keyworkers=1, first=today - dt.timedelta(weeks=2))
