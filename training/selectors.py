@@ -217,15 +217,36 @@ class CompletionRow:
     days: int = 0
 
 
-def cohort_completion(cohort: Cohort) -> list[CompletionRow]:
+def _enrolments_visible_to(viewer: User, cohort: Cohort) -> QuerySet[Enrolment]:
+    """The cohort's active enrolments whose names and marks `viewer` may see: all of them
+    for those who manage the cohort; for an LA lead or senior leader, the people of their
+    own LA among the cohort's LAs (a cohort may be shared by several LAs); for anyone
+    else, their own enrolment only."""
+    enrolments = active_enrolments(cohort)
+    if access.can_manage_cohort(viewer, cohort):
+        return enrolments
+    cohort_las = {la.pk for la in cohort.local_authorities.all()}
+    lead_las = {
+        m.organisation_id
+        for m in access.profile(viewer).memberships
+        if m.role in (Role.LA_LEAD, Role.SENIOR_LEADER) and m.organisation_id in cohort_las
+    }
+    people = Q(user=viewer)
+    if lead_las:
+        people |= Q(
+            user__in=Membership.objects.active().filter(organisation_id__in=lead_las).values("user_id")
+        )
+    return enrolments.filter(people)
+
+
+def cohort_completion(cohort: Cohort, *, viewer: User | None = None) -> list[CompletionRow]:
     """Each enrolled person's mark per day number and whether the course is complete for
-    them (counting catch-ups and marks in other cohorts of the course). Three queries."""
+    them (counting catch-ups and marks in other cohorts of the course). Three queries.
+    With `viewer`, only the rows that person may see (see `_enrolments_visible_to`)."""
     course = cohort.course
     counted = counted_statuses(course)
-    rows = {
-        e.user_id: CompletionRow(user=e.user, enrolment_pk=e.pk, days=course.days)
-        for e in active_enrolments(cohort)
-    }
+    enrolments = active_enrolments(cohort) if viewer is None else _enrolments_visible_to(viewer, cohort)
+    rows = {e.user_id: CompletionRow(user=e.user, enrolment_pk=e.pk, days=course.days) for e in enrolments}
     own_marks = Attendance.objects.filter(day__cohort=cohort, user_id__in=rows).values_list(
         "user_id", "day__number", "status"
     )

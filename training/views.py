@@ -67,7 +67,7 @@ def cohort_detail(request, pk: int):
             "las": list(cohort.local_authorities.all()),
             "tutors": list(cohort.tutors.all()),
             "days": selectors.cohort_days(cohort),
-            "rows": selectors.cohort_completion(cohort),
+            "rows": selectors.cohort_completion(cohort, viewer=request.user),
             "numbers": range(1, cohort.course.days + 1),
             "can_manage": can_manage,
             "today": timezone.localdate(),
@@ -227,7 +227,7 @@ def cohort_csv(request, pk: int):
         ["Name", "Email", *[f"Day {d.number} ({d.date:%Y-%m-%d})" for d in days], "Days attended", "Complete"]
     )
     labels = dict(Status.choices)
-    for row in selectors.cohort_completion(cohort):
+    for row in selectors.cohort_completion(cohort, viewer=request.user):
         writer.writerow(
             [
                 csv_safe(row.user.get_full_name()),

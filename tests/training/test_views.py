@@ -185,6 +185,37 @@ def test_an_la_lead_does_not_see_another_las_cohort(client, pilot_2025):
     assert client.get(f"/training/cohorts/{cohort.pk}/").status_code == 403
 
 
+def test_on_a_cohort_shared_by_two_las_only_its_managers_see_everyone(client, pilot_2025):
+    a, b = make_la(arm=Arm.TREATMENT), make_la(arm=Arm.TREATMENT)
+    tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
+    lead_a = make_user(Role.LA_LEAD, a)
+    kw_a = make_user(Role.KEYWORKER, a, name="Amira From-A")
+    kw_a2 = make_user(Role.KEYWORKER, a, name="Arthur From-A")
+    make_user(Role.KEYWORKER, b, name="Bertha From-B")
+    cohort = services.cohort_create(
+        actor=tutor, course=course("cpd5"), name="Shared", local_authorities=[a, b]
+    )
+    day = services.day_schedule(actor=tutor, cohort=cohort, date=PAST)
+    services.enrolment_add_bulk(actor=tutor, cohort=cohort, la=a)
+    services.enrolment_add_bulk(actor=tutor, cohort=cohort, la=b)
+    services.attendance_mark(actor=tutor, day=day, user=kw_a, status="late", today=PAST)
+    url = f"/training/cohorts/{cohort.pk}/"
+
+    client.force_login(lead_a)
+    page = client.get(url).content.decode()
+    assert "Amira From-A" in page and "Arthur From-A" in page and "Late" in page
+    assert "Bertha From-B" not in page
+
+    client.force_login(kw_a)
+    page = client.get(url).content.decode()
+    assert "Amira From-A" in page
+    assert "Arthur From-A" not in page and "Bertha From-B" not in page
+
+    client.force_login(tutor)
+    page = client.get(url).content.decode()
+    assert all(name in page for name in ("Amira From-A", "Arthur From-A", "Bertha From-B"))
+
+
 def test_a_control_keyworker_is_refused_training_during_the_pilot_and_it_is_recorded(client):
     control = make_la(arm=Arm.CONTROL)
     person = make_user(Role.KEYWORKER, control)
