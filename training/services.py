@@ -96,23 +96,11 @@ def day_schedule(
 ) -> TrainingDay:
     """Schedule (or move, when day `number` exists) one day of a cohort. Guarantees: no
     more days than the course has, all days of a course with a span (five-day CPD: ten
-    weeks) within that span of the first day, post-pilot days after the pilot's end."""
+    weeks) within that span of the first day, post-pilot days after the pilot's end, and
+    a day that has attendance marks keeps its date. Scheduling is serialised per cohort, so
+    two people taking "the next free day" at once get two different days."""
     _require_manager(actor, cohort)
     course = cohort.course
-    existing = {d.number: d for d in cohort.days.all()}
-    if number is None:
-        free = [n for n in range(1, course.days + 1) if n not in existing]
-        if not free:
-            raise ValidationError(
-                {
-                    "date": f"All {course.days} day{'s' if course.days != 1 else ''} of this course are scheduled already."
-                }
-            )
-        number = free[0]
-    if not 1 <= number <= course.days:
-        raise ValidationError(
-            {"number": f"The {course.name} has {course.days} day(s): choose 1 to {course.days}."}
-        )
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "The day must end after it starts."})
     if course.after_pilot_only:
@@ -121,18 +109,44 @@ def day_schedule(
             raise ValidationError(
                 {"date": f"The post-pilot CPD can only run after the pilot ends on {pilot_end:%-d %B %Y}."}
             )
-    if course.span_days:
-        dates = [d.date for n, d in existing.items() if n != number] + [date]
-        first, last = min(dates), max(dates)
-        if (last - first).days > course.span_days:
-            weeks = course.span_days // 7
+    with transaction.atomic():
+        # Lock the cohort before reading its days: the free day number, the span and the
+        # marks below are then read as they are, not as another writer left them.
+        Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+        existing = {d.number: d for d in cohort.days.all()}
+        if number is None:
+            free = [n for n in range(1, course.days + 1) if n not in existing]
+            if not free:
+                raise ValidationError(
+                    {
+                        "date": f"All {course.days} day{'s' if course.days != 1 else ''} of this course are scheduled already."
+                    }
+                )
+            number = free[0]
+        if not 1 <= number <= course.days:
+            raise ValidationError(
+                {"number": f"The {course.name} has {course.days} day(s): choose 1 to {course.days}."}
+            )
+        moving = existing.get(number)
+        if moving is not None and moving.date != date and moving.marks.exists():
             raise ValidationError(
                 {
-                    "date": f"All days of the {course.name} must fall within {weeks} weeks of the first day "
-                    f"({first:%-d %B %Y}): this date makes it {(last - first).days} days."
+                    "date": f"Day {number} was held on {moving.date:%-d %B %Y} and has attendance marks, so "
+                    "its date cannot change. Keep that date; anyone who missed it can catch up with "
+                    "another cohort."
                 }
             )
-    with transaction.atomic():
+        if course.span_days:
+            dates = [d.date for n, d in existing.items() if n != number] + [date]
+            first, last = min(dates), max(dates)
+            if (last - first).days > course.span_days:
+                weeks = course.span_days // 7
+                raise ValidationError(
+                    {
+                        "date": f"All days of the {course.name} must fall within {weeks} weeks of the first day "
+                        f"({first:%-d %B %Y}): this date makes it {(last - first).days} days."
+                    }
+                )
         day, created = TrainingDay.objects.update_or_create(
             cohort=cohort,
             number=number,

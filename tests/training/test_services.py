@@ -108,6 +108,23 @@ def test_a_post_pilot_cohort_is_refused_for_a_treatment_la(db):
         )
 
 
+def test_a_day_with_marks_keeps_its_date_but_an_unmarked_day_can_move(db):
+    cohort, actor, la, (person,) = cpd_cohort(keyworkers=1)
+    held = cohort.days.get(number=1)
+    services.attendance_mark(actor=actor, day=held, user=person, status="present", today=MONDAY)
+    with pytest.raises(ValidationError) as exc:
+        services.day_schedule(actor=actor, cohort=cohort, number=1, date=MONDAY + dt.timedelta(days=2))
+    assert "has attendance marks" in exc.value.message_dict["date"][0]
+    held.refresh_from_db()
+    assert held.date == MONDAY
+    # The same date with new times is not a move; an unmarked day still moves.
+    services.day_schedule(actor=actor, cohort=cohort, number=1, date=MONDAY, starts_at=dt.time(10, 0))
+    moved = services.day_schedule(
+        actor=actor, cohort=cohort, number=2, date=MONDAY + dt.timedelta(weeks=1, days=1)
+    )
+    assert moved.date == MONDAY + dt.timedelta(weeks=1, days=1)
+
+
 def test_bulk_enrolment_by_la_team_and_emails_reports_what_matched_nobody(db):
     la = make_la(teams=2)
     team1, team2 = la.teams.all()

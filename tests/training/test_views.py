@@ -190,7 +190,7 @@ def test_on_a_cohort_shared_by_two_las_only_its_managers_see_everyone(client, pi
     tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
     lead_a = make_user(Role.LA_LEAD, a)
     kw_a = make_user(Role.KEYWORKER, a, name="Amira From-A")
-    kw_a2 = make_user(Role.KEYWORKER, a, name="Arthur From-A")
+    make_user(Role.KEYWORKER, a, name="Arthur From-A")
     make_user(Role.KEYWORKER, b, name="Bertha From-B")
     cohort = services.cohort_create(
         actor=tutor, course=course("cpd5"), name="Shared", local_authorities=[a, b]
@@ -262,6 +262,35 @@ def test_creating_a_cpd_cohort_for_a_control_la_says_why_next_to_the_field(clien
     page = response.content.decode()
     assert "is not a treatment local authority" in page
     assert 'value="Mine"' in page
+
+
+def test_moving_a_held_day_is_refused_next_to_the_date_and_what_was_typed_stays(client, pilot_2025):
+    la = make_la(arm=Arm.TREATMENT)
+    tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
+    lead = make_user(Role.LA_LEAD, la)
+    cohort = services.cohort_create(actor=tutor, course=course("leaders"), name="L", local_authorities=[la])
+    day = services.day_schedule(actor=tutor, cohort=cohort, date=PAST)
+    services.enrolment_add_bulk(actor=tutor, cohort=cohort, users=[lead])
+    services.attendance_mark(actor=tutor, day=day, user=lead, status="present", today=PAST)
+    future = dt.date.today() + dt.timedelta(days=20)
+    client.force_login(tutor)
+    response = client.post(
+        f"/training/cohorts/{cohort.pk}/days/",
+        {
+            "number": 1,
+            "date": future.isoformat(),
+            "starts_at": "10:15",
+            "ends_at": "15:45",
+            "venue": "Town Hall",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<p class="error-message" id="id_date-error">Day 1 was held on 6 January 2025' in page
+    assert f'value="{future.isoformat()}"' in page
+    assert 'value="10:15"' in page and 'value="Town Hall"' in page
+    day.refresh_from_db()
+    assert day.date == PAST
 
 
 def test_a_pdf_has_a_correct_cross_reference_table():
