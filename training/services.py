@@ -312,6 +312,8 @@ def attendance_mark(
     else:
         caught_up_on = None
     with transaction.atomic():
+        # Marks for one day are written one writer at a time (see attendance_mark_all_present).
+        TrainingDay.objects.select_for_update().filter(pk=day.pk).first()
         mark = Attendance.objects.select_for_update().filter(day=day, user=user).first()
         previous = ""
         if mark is None:
@@ -342,8 +344,8 @@ def attendance_mark(
 
 
 def attendance_mark_all_present(*, actor: User | None, day: TrainingDay, today: dt.date | None = None) -> int:
-    """Mark everyone enrolled who has no mark yet as present; existing marks stay.
-    Returns how many were marked."""
+    """Mark everyone enrolled who has no mark yet as present; existing marks stay, also
+    one given at the same moment. Returns how many were marked."""
     _require_manager(actor, day.cohort)
     today = today or timezone.localdate()
     if day.date > today:
@@ -353,6 +355,9 @@ def attendance_mark_all_present(*, actor: User | None, day: TrainingDay, today: 
             }
         )
     with transaction.atomic():
+        # Lock the day as attendance_mark does, so a single mark given at the same moment
+        # waits for this one (or this one for it) instead of colliding on the one-mark rule.
+        TrainingDay.objects.select_for_update().filter(pk=day.pk).first()
         marked = set(day.marks.values_list("user_id", flat=True))
         todo = [e.user_id for e in day.cohort.enrolments.active() if e.user_id not in marked]
         now = timezone.now()

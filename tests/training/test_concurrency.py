@@ -12,10 +12,11 @@ import threading
 import pytest
 from django.db import connection
 
-from hub.models import Arm
-from tests.factories import make_la
+from hub.models import Arm, Role
+from tests.factories import make_la, make_user
 from tests.training.helpers import MONDAY, course, tutor
 from training import services
+from training.models import Attendance, AttendanceChange, Status
 
 
 def _at_once(calls) -> list[BaseException]:
@@ -58,3 +59,31 @@ def test_two_tutors_scheduling_the_next_free_day_at_once_get_two_days():
     days = dict(cohort.days.values_list("date", "number"))
     assert sorted(days) == [MONDAY, *sorted(dates.values())]
     assert days[MONDAY] == 1 and sorted(days.values()) == [1, 2, 3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mark_everyone_present_at_the_moment_of_a_single_mark_keeps_that_mark():
+    la = make_la(arm=Arm.TREATMENT)
+    actor = tutor()
+    people = [make_user(Role.KEYWORKER, la) for _ in range(20)]
+    cohort = services.cohort_create(actor=actor, course=course("cpd5"), name="C", local_authorities=[la])
+    day = services.day_schedule(actor=actor, cohort=cohort, date=MONDAY)
+    services.enrolment_add_bulk(actor=actor, cohort=cohort, la=la)
+    late = people[:5]
+
+    errors = _at_once(
+        [lambda: services.attendance_mark_all_present(actor=actor, day=day, today=MONDAY)]
+        + [
+            lambda p=p: services.attendance_mark(
+                actor=actor, day=day, user=p, status=Status.LATE, today=MONDAY
+            )
+            for p in late
+        ]
+    )
+
+    assert errors == []
+    statuses = dict(Attendance.objects.filter(day=day).values_list("user_id", "status"))
+    assert len(statuses) == 20
+    # Each late mark either came first (and stayed) or came second (and changed "present").
+    assert all(statuses[p.pk] == Status.LATE for p in late)
+    assert AttendanceChange.objects.filter(attendance__day=day).count() in range(20, 26)
