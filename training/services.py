@@ -186,6 +186,10 @@ def _eligible(cohort: Cohort, user: User, la_ids: set[int]) -> str | None:
 
 @dataclass
 class BulkResult:
+    """What a bulk enrolment did. Each refusal carries a message fit to show the person
+    enrolling: it names only people of the cohort's own local authorities; anyone else is
+    named by the email address as it was typed."""
+
     added: list[User] = field(default_factory=list)
     already: list[User] = field(default_factory=list)
     refused: list[tuple[User, str]] = field(default_factory=list)
@@ -206,10 +210,13 @@ def enrolment_add_bulk(
 ) -> BulkResult:
     """Enrol people in bulk: the keyworkers (or, for the leaders' day, the leaders) of an
     LA or a team, a pasted list of email addresses, or given people. Reports who was
-    added, who was already enrolled, who may not join (and why), and emails that matched nobody."""
+    added, who was already enrolled, who may not join (and why), and emails that matched
+    nobody. A pasted address never reveals the name of someone outside the cohort's local
+    authorities, and switched-off accounts are never enrolled."""
     _require_manager(actor, cohort)
     la_ids = {o.pk for o in cohort.local_authorities.all()}
     candidates: list[User] = list(users or [])
+    typed: dict[int, str] = {}
     result = BulkResult()
     if team is not None:
         la = team.organisation
@@ -230,7 +237,19 @@ def enrolment_add_bulk(
         if found is None:
             result.unmatched.append(raw.strip())
         else:
+            typed.setdefault(found.pk, raw.strip())
             candidates.append(found)
+    insiders = set(
+        Membership.objects.active()
+        .filter(organisation_id__in=la_ids, user__in=candidates)
+        .values_list("user_id", flat=True)
+    )
+    leaders = cohort.course.audience == "leaders"
+    outsider_why = (
+        "is not a senior leader or manager of this cohort's local authorities"
+        if leaders
+        else "is not a keyworker of this cohort's local authorities"
+    )
     seen: set[int] = set()
     active = set(cohort.enrolments.active().values_list("user_id", flat=True))
     with transaction.atomic():
@@ -238,8 +257,17 @@ def enrolment_add_bulk(
             if person.pk in seen:
                 continue
             seen.add(person.pk)
+            if person.pk not in insiders:
+                # Someone of another LA (or none): say no more than the address typed.
+                result.refused.append((person, f"{typed.get(person.pk, person.email)} {outsider_why}."))
+                continue
             if person.pk in active:
                 result.already.append(person)
+                continue
+            if not person.is_active:
+                result.refused.append(
+                    (person, f"{person}'s account is switched off, so they cannot be enrolled.")
+                )
                 continue
             why = _eligible(cohort, person, la_ids)
             if why:

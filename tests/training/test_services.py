@@ -146,6 +146,35 @@ def test_bulk_enrolment_by_la_team_and_emails_reports_what_matched_nobody(db):
     assert [p for p, _ in result.refused] == [lead]
 
 
+def test_a_pasted_email_of_someone_in_another_la_is_refused_without_their_name(db):
+    la, other, control = make_la(), make_la(), make_la(arm=Arm.CONTROL)
+    make_user(Role.KEYWORKER, other, email="olga@example.org", name="Olga Otherla")
+    make_user(Role.KEYWORKER, control, email="carla@example.org", name="Carla Controlarm")
+    actor = tutor()
+    cohort = services.cohort_create(actor=actor, course=course("cpd5"), name="C", local_authorities=[la])
+    result = services.enrolment_add_bulk(
+        actor=actor, cohort=cohort, emails="Olga@Example.org carla@example.org"
+    )
+    assert result.added == []
+    assert [why for _, why in result.refused] == [
+        "Olga@Example.org is not a keyworker of this cohort's local authorities.",
+        "carla@example.org is not a keyworker of this cohort's local authorities.",
+    ]
+    assert not cohort.enrolments.exists()
+
+
+def test_a_switched_off_account_is_not_enrolled_by_email_or_given_directly(db):
+    cohort, actor, la, _ = cpd_cohort(keyworkers=0)
+    gone = make_user(Role.KEYWORKER, la, email="gone@example.org", name="Gwen Gone")
+    gone.is_active = False
+    gone.save()
+    result = services.enrolment_add_bulk(actor=actor, cohort=cohort, emails="gone@example.org")
+    assert result.added == []
+    assert result.refused == [(gone, "Gwen Gone's account is switched off, so they cannot be enrolled.")]
+    result = services.enrolment_add_bulk(actor=actor, cohort=cohort, users=[gone])
+    assert result.added == [] and not cohort.enrolments.filter(user=gone).exists()
+
+
 def test_removing_someone_needs_a_reason_and_keeps_the_record(db):
     cohort, actor, la, people = cpd_cohort(keyworkers=1)
     enrolment = cohort.enrolments.get()

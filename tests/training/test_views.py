@@ -251,6 +251,19 @@ def test_bulk_enrolment_page_lists_emails_that_matched_nobody(client, pilot_2025
     assert cohort.enrolments.filter(user=person).exists()
 
 
+def test_a_practitioner_pasting_an_outsiders_email_learns_no_name(client, pilot_2025):
+    la, control = make_la(arm=Arm.TREATMENT), make_la(arm=Arm.CONTROL)
+    practitioner = make_user(Role.PRACTITIONER, la)
+    make_user(Role.KEYWORKER, control, email="c@example.org", name="Carla Controlarm")
+    cohort = services.cohort_create(
+        actor=practitioner, course=course("targeted"), name="T", local_authorities=[la]
+    )
+    client.force_login(practitioner)
+    page = client.post(f"/training/cohorts/{cohort.pk}/enrol/", {"emails": "c@example.org"}).content.decode()
+    assert "c@example.org is not a keyworker of this cohort&#x27;s local authorities." in page
+    assert "Carla" not in page and "Controlarm" not in page
+
+
 def test_creating_a_cpd_cohort_for_a_control_la_says_why_next_to_the_field(client, pilot_2025):
     control = make_la(arm=Arm.CONTROL)
     tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
