@@ -231,7 +231,7 @@ def cohort_csv(request, pk: int):
         writer.writerow(
             [
                 csv_safe(row.user.get_full_name()),
-                row.user.email,
+                csv_safe(row.user.email),
                 *[labels.get(row.marks.get(d.number, ""), "") for d in days],
                 row.attended,
                 "yes" if row.complete else "no",

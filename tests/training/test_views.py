@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -262,6 +263,16 @@ def test_a_practitioner_pasting_an_outsiders_email_learns_no_name(client, pilot_
     page = client.post(f"/training/cohorts/{cohort.pk}/enrol/", {"emails": "c@example.org"}).content.decode()
     assert "c@example.org is not a keyworker of this cohort&#x27;s local authorities." in page
     assert "Carla" not in page and "Controlarm" not in page
+
+
+def test_the_register_csv_keeps_formulas_out_of_names_and_email_addresses(client, pilot_2025):
+    cohort, tutor, la, _ = cpd_cohort(keyworkers=0, first=PAST)
+    make_user(Role.KEYWORKER, la, email="=1+2@example.org", name="@SUM(A1)")
+    services.enrolment_add_bulk(actor=tutor, cohort=cohort, la=la)
+    client.force_login(tutor)
+    body = client.get(f"/training/cohorts/{cohort.pk}/register.csv").content.decode()
+    header, row = list(csv.reader(io.StringIO(body)))
+    assert row[:2] == ["'@SUM(A1)", "'=1+2@example.org"]
 
 
 def test_creating_a_cpd_cohort_for_a_control_la_says_why_next_to_the_field(client, pilot_2025):
