@@ -30,6 +30,8 @@ def nomination_create(*, actor: User, la: Organisation, user: User, reason: str)
         raise ValidationError({"reason": "Say in a sentence or two why you are nominating this keyworker."})
     if not Membership.objects.active().filter(user=user, organisation=la, role=Role.KEYWORKER).exists():
         raise ValidationError({"user": f"{user} is not a keyworker of {la.name}."})
+    if Nomination.objects.filter(selectors.champions_on(timezone.localdate()), user=user).exists():
+        raise ValidationError({"user": f"{user} is a systemic champion already."})
     try:
         with transaction.atomic():
             nomination = Nomination.objects.create(la=la, user=user, reason=reason[:500], nominated_by=actor)
@@ -41,8 +43,10 @@ def nomination_create(*, actor: User, la: Organisation, user: User, reason: str)
 
 def nomination_approve(*, actor: User, nomination: Nomination, on: dt.date | None = None) -> Nomination:
     """Approve a nomination, unless it would take the LA above 20% of its keyworkers
-    (refused with the numbers). Locks the LA's nominations so two approvals cannot both
-    squeeze past the limit."""
+    (refused with the numbers), the nominee is no longer a keyworker there, the LA is no
+    longer in the treatment arm, or the nominee is a champion already. Locks the LA's
+    nominations so two decisions cannot both go through, and checks everything again
+    under the lock."""
     if not access.can_decide_nominations(actor):
         raise PermissionDenied("Only IFT tutors and the delivery lead decide nominations.")
     on = on or timezone.localdate()
@@ -51,6 +55,29 @@ def nomination_approve(*, actor: User, nomination: Nomination, on: dt.date | Non
         nomination.refresh_from_db()
         if nomination.status != NominationStatus.PENDING:
             raise ValidationError("This nomination has already been decided.")
+        la = Organisation.objects.get(pk=nomination.la_id)
+        if not la.is_treatment:
+            raise ValidationError(
+                f"{la.name} is no longer a treatment local authority, so it has no champions. "
+                "Decline this nomination."
+            )
+        if (
+            not Membership.objects.active()
+            .filter(user=nomination.user, organisation=la, role=Role.KEYWORKER)
+            .exists()
+        ):
+            raise ValidationError(
+                f"{nomination.user} is no longer a keyworker of {la.name}, so cannot become its champion. "
+                "Decline this nomination."
+            )
+        if (
+            Nomination.objects.filter(selectors.champions_on(on), user=nomination.user)
+            .exclude(pk=nomination.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                f"{nomination.user} is a systemic champion already. Decline this nomination."
+            )
         ratio = selectors.ratio_for(nomination.la, on)
         if ratio.champions + 1 > ratio.most:
             raise ValidationError(
@@ -77,14 +104,19 @@ def nomination_approve(*, actor: User, nomination: Nomination, on: dt.date | Non
 
 
 def nomination_decline(*, actor: User, nomination: Nomination, note: str) -> Nomination:
+    """Decline a pending nomination with a note for the LA lead. Refused once the
+    nomination is decided, also when that happened a moment before (the row is locked
+    and read again, as `nomination_approve` does)."""
     if not access.can_decide_nominations(actor):
         raise PermissionDenied("Only IFT tutors and the delivery lead decide nominations.")
-    if nomination.status != NominationStatus.PENDING:
-        raise ValidationError("This nomination has already been decided.")
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Say why, so the LA lead can nominate someone else."})
     with transaction.atomic():
+        list(Nomination.objects.select_for_update().filter(la=nomination.la_id))
+        nomination.refresh_from_db()
+        if nomination.status != NominationStatus.PENDING:
+            raise ValidationError("This nomination has already been decided.")
         nomination.status = NominationStatus.DECLINED
         nomination.decision_note = note[:500]
         nomination.decided_by = actor
@@ -94,27 +126,45 @@ def nomination_decline(*, actor: User, nomination: Nomination, note: str) -> Nom
     return nomination
 
 
-def champion_withdraw(*, actor: User, nomination: Nomination, on: dt.date, reason: str) -> Nomination:
-    """A champion leaves or steps down on `on`. The record stays, so who was a champion
-    when is kept; the LA gets the place back from that date."""
+def champion_withdraw(
+    *, actor: User, nomination: Nomination, on: dt.date, reason: str, today: dt.date | None = None
+) -> Nomination:
+    """A champion leaves or steps down on `on` (today or earlier: a withdrawal is
+    recorded when it happens, so no one is a champion twice over). The record stays, so
+    who was a champion when is kept; the LA gets the place back from that date. The row
+    is locked and read again, so a withdrawal cannot overwrite another decision."""
     if not access.can_withdraw_champion(actor, nomination.la):
         raise PermissionDenied("You cannot withdraw champions of this local authority.")
-    if nomination.status != NominationStatus.APPROVED:
-        raise ValidationError("Only an approved champion can be withdrawn.")
+    today = today or timezone.localdate()
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why, for example “left the service”."})
-    if on < nomination.approved_on:
+    if on > today:
         raise ValidationError(
-            {"on": f"The date cannot be before they became a champion on {nomination.approved_on:%-d %B %Y}."}
+            {
+                "on": "The date cannot be in the future. Withdraw a champion on or after the day they "
+                "stop, so they count as a champion until then."
+            }
         )
     with transaction.atomic():
+        list(Nomination.objects.select_for_update().filter(la=nomination.la_id))
+        nomination.refresh_from_db()
+        if nomination.status != NominationStatus.APPROVED:
+            raise ValidationError("Only an approved champion can be withdrawn.")
+        if on < nomination.approved_on:
+            raise ValidationError(
+                {
+                    "on": f"The date cannot be before they became a champion on "
+                    f"{nomination.approved_on:%-d %B %Y}."
+                }
+            )
         nomination.status = NominationStatus.WITHDRAWN
         nomination.withdrawn_on = on
         nomination.withdrawn_reason = reason[:500]
         nomination.withdrawn_by = actor
         nomination.save(update_fields=["status", "withdrawn_on", "withdrawn_reason", "withdrawn_by"])
         audit(actor=actor, action="champions.withdraw", detail=f"{nomination.user.email} from {on}: {reason}")
+    nomination.user.__dict__.pop("_hub_is_champion", None)
     return nomination
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from champions import selectors, services
-from champions.models import FoundationAward, NominationStatus
+from champions.models import FoundationAward, Nomination, NominationStatus
 from hub import access, privacy
 from hub import services as hub
 from hub.models import Arm, Membership, OrganisationKind, Role
@@ -103,6 +103,73 @@ def test_a_keyworker_cannot_be_nominated_twice(ift):
     services.nomination_create(actor=lead, la=la, user=people[0], reason="r")
     with pytest.raises(ValidationError):
         services.nomination_create(actor=lead, la=la, user=people[0], reason="again")
+
+
+def test_a_decline_on_a_copy_read_before_an_approval_is_refused(ift):
+    la, lead, people = la_with(10)
+    nomination = services.nomination_create(actor=lead, la=la, user=people[0], reason="r")
+    read_earlier = Nomination.objects.get(pk=nomination.pk)
+    services.nomination_approve(actor=ift["tutor"], nomination=nomination)
+    with pytest.raises(ValidationError, match="already been decided"):
+        services.nomination_decline(actor=ift["delivery"], nomination=read_earlier, note="Not yet")
+    nomination.refresh_from_db()
+    assert nomination.status == NominationStatus.APPROVED and nomination.decision_note == ""
+
+
+def test_a_withdrawal_on_a_copy_read_before_another_decision_is_refused(ift):
+    la, lead, people = la_with(10)
+    nomination = champion(la, lead, people[0], ift["tutor"])
+    read_earlier = Nomination.objects.get(pk=nomination.pk)
+    services.champion_withdraw(actor=lead, nomination=nomination, on=DAY, reason="Left the service")
+    with pytest.raises(ValidationError, match="Only an approved champion"):
+        services.champion_withdraw(actor=ift["tutor"], nomination=read_earlier, on=DAY, reason="Stepped down")
+    nomination.refresh_from_db()
+    assert nomination.withdrawn_reason == "Left the service" and nomination.withdrawn_by == lead
+
+
+def test_a_withdrawal_cannot_be_dated_ahead_so_no_one_counts_twice(ift):
+    la, lead, people = la_with(10)
+    first = champion(la, lead, people[0], ift["tutor"], on=dt.date.today())
+    with pytest.raises(ValidationError) as exc:
+        services.champion_withdraw(
+            actor=lead, nomination=first, on=dt.date.today() + dt.timedelta(days=30), reason="Stepping down"
+        )
+    assert "cannot be in the future" in exc.value.message_dict["on"][0]
+    services.champion_withdraw(actor=lead, nomination=first, on=dt.date.today(), reason="Stepping down")
+    again = services.nomination_create(actor=lead, la=la, user=people[0], reason="Back again")
+    services.nomination_approve(actor=ift["tutor"], nomination=again)
+    assert selectors.ratio_for(la).champions == 1
+
+
+def test_someone_still_a_champion_until_a_later_date_cannot_be_nominated_again(ift):
+    la, lead, people = la_with(10)
+    first = champion(la, lead, people[0], ift["tutor"], on=dt.date.today())
+    services.champion_withdraw(actor=lead, nomination=first, on=dt.date.today(), reason="Stepping down")
+    # A withdrawal dated ahead, as could be recorded before such dates were refused.
+    Nomination.objects.filter(pk=first.pk).update(withdrawn_on=dt.date.today() + dt.timedelta(days=30))
+    with pytest.raises(ValidationError) as exc:
+        services.nomination_create(actor=lead, la=la, user=people[0], reason="Again")
+    assert exc.value.message_dict["user"] == [f"{people[0]} is a systemic champion already."]
+
+
+def test_a_nomination_is_not_approved_once_the_nominee_has_left_the_la(ift):
+    la, lead, people = la_with(10)
+    nomination = services.nomination_create(actor=lead, la=la, user=people[0], reason="r")
+    hub.membership_end(
+        actor=None, membership=Membership.objects.get(user=people[0], organisation=la)
+    )
+    with pytest.raises(ValidationError, match="no longer a keyworker of"):
+        services.nomination_approve(actor=ift["tutor"], nomination=nomination)
+    nomination.refresh_from_db()
+    assert nomination.status == NominationStatus.PENDING
+
+
+def test_a_nomination_is_not_approved_once_the_la_has_left_the_treatment_arm(ift):
+    la, lead, people = la_with(10)
+    nomination = services.nomination_create(actor=lead, la=la, user=people[0], reason="r")
+    hub.organisation_update(actor=None, organisation=la, name=la.name, arm=Arm.CONTROL)
+    with pytest.raises(ValidationError, match="no longer a treatment local authority"):
+        services.nomination_approve(actor=ift["tutor"], nomination=nomination)
 
 
 def test_leads_cannot_approve_their_own_nominations(ift):

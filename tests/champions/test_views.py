@@ -81,3 +81,21 @@ def test_a_champion_opens_the_activity_log_and_an_ordinary_keyworker_cannot(clie
     client.force_login(people[1])
     assert client.get("/champions/activities/new/").status_code == 403
     assert client.get("/champions/activities/").status_code == 403
+
+
+def test_a_withdrawal_dated_ahead_is_refused_next_to_the_date_and_the_reason_stays(client):
+    tutor = make_user(Role.TUTOR, make_org(OrganisationKind.IFT))
+    la, lead, people = _champions(1, tutor)
+    nomination = people[0].nominations.get()
+    ahead = dt.date.today() + dt.timedelta(days=30)
+    client.force_login(lead)
+    response = client.post(
+        f"/champions/nominations/{nomination.pk}/withdraw/",
+        {"on": ahead.isoformat(), "reason": "Moving to another team in the spring"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<p class="error-message" id="id_on-error">The date cannot be in the future.' in page
+    assert f'value="{ahead.isoformat()}"' in page and 'value="Moving to another team in the spring"' in page
+    nomination.refresh_from_db()
+    assert nomination.withdrawn_on is None
