@@ -107,6 +107,20 @@ def test_a_completed_keyworker_downloads_a_certificate_that_can_be_verified(clie
     assert client.get("/training/verify/SPH-NOPE/").status_code == 404
 
 
+def test_a_name_outside_windows_1252_is_written_on_the_certificate_as_it_is_spelt(client, pilot_2025):
+    cohort, tutor, la, (person,) = cpd_cohort(keyworkers=1, first=PAST)
+    person.full_name = "Łucja Żak"
+    person.save()
+    _complete(cohort, tutor, person)
+    client.force_login(person)
+    response = client.get("/training/certificates/cpd5.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    assert "Łucja Żak" in text and "Five-day CPD in systemic practice" in text
+    assert reader.metadata.title == "Certificate of completion: Łucja Żak"
+
+
 def test_no_certificate_before_completion(client, pilot_2025):
     cohort, tutor, la, (person,) = cpd_cohort(keyworkers=1, first=PAST)
     client.force_login(person)
@@ -328,3 +342,14 @@ def test_a_pdf_has_a_correct_cross_reference_table():
         offset = int(entry[:10])
         assert data[offset:].startswith(b"%d 0 obj" % number)
     assert "Hello (world) \\ £5" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def test_a_pdf_embeds_a_font_only_for_lines_helvetica_cannot_show():
+    from training.pdf import Line, render
+
+    plain = render([Line("Ada O'Brien – £5", bold=True)])
+    assert b"FontFile2" not in plain and len(plain) < 5_000
+    data = render([Line("Ярослава Ковальчук", bold=True), Line("Zoe\u0308 Ṣàngó"), Line("Plain")])
+    reader = PdfReader(io.BytesIO(data))
+    assert sorted(reader.pages[0]["/Resources"]["/Font"]) == ["/F1", "/F2", "/F3", "/F4"]
+    assert reader.pages[0].extract_text().splitlines() == ["Ярослава Ковальчук", "Zoë Ṣàngó", "Plain"]
