@@ -5,12 +5,9 @@ pseudonymous research records; what was written about them or by them does not."
 from __future__ import annotations
 
 from champions.models import Activity, FoundationAward, Nomination
+from hub.privacy import iso
 
 REMOVED = "Removed when the person was anonymised."
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def export_for(user) -> dict:
@@ -21,24 +18,24 @@ def export_for(user) -> dict:
                 "local_authority": n.la.name,
                 "status": n.get_status_display(),
                 "reason": n.reason,
-                "nominated_at": _iso(n.nominated_at),
+                "nominated_at": iso(n.nominated_at),
                 "decision_note": n.decision_note,
-                "approved_on": _iso(n.approved_on),
-                "withdrawn_on": _iso(n.withdrawn_on),
+                "approved_on": iso(n.approved_on),
+                "withdrawn_on": iso(n.withdrawn_on),
                 "withdrawn_reason": n.withdrawn_reason,
             }
             for n in Nomination.objects.filter(user=user).select_related("la").order_by("nominated_at")
         ],
         "activities": [
             {
-                "date": _iso(a.date),
+                "date": iso(a.date),
                 "kind": a.get_kind_display(),
                 "colleagues": a.colleagues,
                 "description": a.description,
             }
             for a in Activity.objects.filter(champion=user).order_by("date", "pk")
         ],
-        "foundation_award": {"awarded_on": _iso(award.awarded_on)} if award else None,
+        "foundation_award": {"awarded_on": iso(award.awarded_on)} if award else None,
     }
 
 

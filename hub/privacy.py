@@ -35,7 +35,8 @@ def _app_modules():
         yield name, importlib.import_module(f"{name}.privacy")
 
 
-def _iso(value) -> str | None:
+def iso(value) -> str | None:
+    """A date or time for the JSON download (None stays None)."""
     return value.isoformat() if value else None
 
 
@@ -48,31 +49,29 @@ def personal_data(user: User) -> dict:
         "account": {
             "email": user.email,
             "full_name": user.full_name,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-            "last_active_at": _iso(user.last_active_at),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
+            "last_active_at": iso(user.last_active_at),
         },
         "memberships": [
             {
                 "organisation": m.organisation.name,
                 "role": m.get_role_display(),
                 "team": m.team.name if m.team else None,
-                "started_at": _iso(m.started_at),
-                "ended_at": _iso(m.ended_at),
+                "started_at": iso(m.started_at),
+                "ended_at": iso(m.ended_at),
             }
             for m in Membership.objects.filter(user=user).select_related("organisation", "team")
         ],
         "notifications": [
-            {"title": n.title, "body": n.body, "created_at": _iso(n.created_at), "read_at": _iso(n.read_at)}
+            {"title": n.title, "body": n.body, "created_at": iso(n.created_at), "read_at": iso(n.read_at)}
             for n in Notification.objects.filter(user=user)
         ],
         "activity_log": [
-            {"action": e.action, "detail": e.detail, "at": _iso(e.at)}
+            {"action": e.action, "detail": e.detail, "at": iso(e.at)}
             for e in AuditEvent.objects.filter(actor=user)
         ],
-        "refused_pages": [
-            {"what": r.what, "at": _iso(r.at)} for r in AccessRefusal.objects.filter(user=user)
-        ],
+        "refused_pages": [{"what": r.what, "at": iso(r.at)} for r in AccessRefusal.objects.filter(user=user)],
     }
     for name, module in _app_modules():
         if hasattr(module, "export_for"):

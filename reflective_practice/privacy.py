@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from hub.privacy import iso
 from reflective_practice.models import (
     Attendance,
     Booking,
@@ -21,16 +22,12 @@ from reflective_practice.models import (
 CLOSED = "The keyworker's account was closed."
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
 def export_for(user) -> dict:
     """The practitioner's private notes on a consultation are left out: they are the
     practitioner's working notes, given on a subject access request after review."""
     return {
         "session_replies": [
-            {"session": str(r.session), "going": r.going, "answered_at": _iso(r.answered_at)}
+            {"session": str(r.session), "going": r.going, "answered_at": iso(r.answered_at)}
             for r in Rsvp.objects.filter(user=user)
             .select_related("session__series")
             .order_by("session__starts_at")
@@ -43,12 +40,12 @@ def export_for(user) -> dict:
         ],
         "consultations": [
             {
-                "starts_at": _iso(b.slot.starts_at),
+                "starts_at": iso(b.slot.starts_at),
                 "with": b.slot.practitioner.get_full_name(),
                 "purpose": b.purpose,
                 "status": b.get_status_display(),
-                "booked_at": _iso(b.created_at),
-                "cancelled_at": _iso(b.cancelled_at),
+                "booked_at": iso(b.created_at),
+                "cancelled_at": iso(b.cancelled_at),
                 "cancel_reason": b.cancel_reason,
             }
             for b in Booking.objects.filter(keyworker=user)
@@ -56,11 +53,11 @@ def export_for(user) -> dict:
             .order_by("slot__starts_at")
         ],
         "consultation_times_offered": [
-            {"starts_at": _iso(s.starts_at), "ends_at": _iso(s.ends_at), "location": s.location}
+            {"starts_at": iso(s.starts_at), "ends_at": iso(s.ends_at), "location": s.location}
             for s in Slot.objects.filter(practitioner=user).order_by("starts_at")
         ],
         "waiting_list": [
-            _iso(w.week_start) for w in WaitlistEntry.objects.filter(keyworker=user).order_by("week_start")
+            iso(w.week_start) for w in WaitlistEntry.objects.filter(keyworker=user).order_by("week_start")
         ],
         "has_calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
     }

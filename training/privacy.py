@@ -4,11 +4,8 @@ holds about the person, and the name printed on their certificates, do not."""
 
 from __future__ import annotations
 
+from hub.privacy import iso
 from training.models import Attendance, Certificate, Cohort, Enrolment
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def export_for(user) -> dict:
@@ -17,8 +14,8 @@ def export_for(user) -> dict:
             {
                 "course": e.cohort.course.name,
                 "cohort": e.cohort.name,
-                "enrolled_at": _iso(e.enrolled_at),
-                "removed_at": _iso(e.removed_at),
+                "enrolled_at": iso(e.enrolled_at),
+                "removed_at": iso(e.removed_at),
                 "removal_reason": e.removal_reason,
             }
             for e in Enrolment.objects.filter(user=user)
@@ -30,9 +27,9 @@ def export_for(user) -> dict:
                 "course": a.day.cohort.course.name,
                 "cohort": a.day.cohort.name,
                 "day": a.day.number,
-                "date": _iso(a.day.date),
+                "date": iso(a.day.date),
                 "status": a.get_status_display(),
-                "marked_at": _iso(a.marked_at),
+                "marked_at": iso(a.marked_at),
             }
             for a in Attendance.objects.filter(user=user)
             .select_related("day__cohort__course")
@@ -43,9 +40,9 @@ def export_for(user) -> dict:
                 "number": c.number,
                 "course": c.course.name,
                 "name_printed": c.full_name,
-                "completed_on": _iso(c.completed_on),
+                "completed_on": iso(c.completed_on),
                 "hours": str(c.hours),
-                "issued_at": _iso(c.issued_at),
+                "issued_at": iso(c.issued_at),
             }
             for c in Certificate.objects.filter(user=user).select_related("course").order_by("issued_at")
         ],

@@ -11,10 +11,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from hub.forum.models import Follow, Post, Preference, Presence, ReadMarker, Report, Thread
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
+from hub.privacy import iso
 
 
 def export_for(user) -> dict:
@@ -25,21 +22,21 @@ def export_for(user) -> dict:
                 "board": p.thread.board.name,
                 "thread": p.thread.title,
                 "text": p.body,
-                "posted_at": _iso(p.created_at),
-                "edited_at": _iso(p.edited_at),
-                "removed_at": _iso(p.removed_at),
-                "hidden_by_a_moderator_at": _iso(p.hidden_at),
+                "posted_at": iso(p.created_at),
+                "edited_at": iso(p.edited_at),
+                "removed_at": iso(p.removed_at),
+                "hidden_by_a_moderator_at": iso(p.hidden_at),
             }
             for p in Post.objects.filter(author=user)
             .select_related("thread__board")
             .order_by("created_at", "pk")
         ],
         "threads_started": [
-            {"board": t.board.name, "title": t.title, "started_at": _iso(t.created_at)}
+            {"board": t.board.name, "title": t.title, "started_at": iso(t.created_at)}
             for t in Thread.objects.filter(author=user).select_related("board").order_by("created_at", "pk")
         ],
         "reports_made": [
-            {"post": r.post_id, "reason": r.reason, "reported_at": _iso(r.created_at)}
+            {"post": r.post_id, "reason": r.reason, "reported_at": iso(r.created_at)}
             for r in Report.objects.filter(reporter=user).order_by("created_at")
         ],
         "following": [

@@ -155,9 +155,7 @@ def test_someone_still_a_champion_until_a_later_date_cannot_be_nominated_again(i
 def test_a_nomination_is_not_approved_once_the_nominee_has_left_the_la(ift):
     la, lead, people = la_with(10)
     nomination = services.nomination_create(actor=lead, la=la, user=people[0], reason="r")
-    hub.membership_end(
-        actor=None, membership=Membership.objects.get(user=people[0], organisation=la)
-    )
+    hub.membership_end(actor=None, membership=Membership.objects.get(user=people[0], organisation=la))
     with pytest.raises(ValidationError, match="no longer a keyworker of"):
         services.nomination_approve(actor=ift["tutor"], nomination=nomination)
     nomination.refresh_from_db()
