@@ -886,6 +886,13 @@ def can_post_in_forum_thread(user, thread) -> bool:
     return not thread.is_locked or can_moderate_forum(user)
 
 
+def can_read_forum_post(user, post) -> bool:
+    """A post is read where its board is read; a post a moderator hid, by moderators only."""
+    if not can_read_forum_board(user, post.thread.board, record=False):
+        return False
+    return post.hidden_at is None or can_moderate_forum(user)
+
+
 def can_edit_forum_post(user, post) -> bool:
     return (
         post.author_id == getattr(user, "pk", None)
@@ -938,7 +945,7 @@ def may_read_forum_post(user, *, post_id: int, request: HttpRequest | None = Non
     if not can_view_treatment_content(user, what=FORUM, request=request):
         return False
     post = Post.objects.select_related("thread__board").filter(pk=post_id).first()
-    return post is not None and can_read_forum_board(user, post.thread.board, record=False)
+    return post is not None and can_read_forum_post(user, post)
 
 
 def may_moderate_forum(user, *, request: HttpRequest | None = None, **_kw) -> bool:

@@ -300,8 +300,9 @@ def _require_moderator(user: User) -> None:
 
 
 def post_report(*, user: User, post: Post, reason: str) -> Report:
-    """Anyone who can read a post can report it; moderators see it in their queue."""
-    if not access.can_read_forum_board(user, post.thread.board, record=False):
+    """Anyone who can read a post can report it (a hidden post only moderators read);
+    moderators see it in their queue."""
+    if not access.can_read_forum_post(user, post):
         raise PermissionDenied("You cannot report this post.")
     reason = (reason or "").strip()
     if not reason:

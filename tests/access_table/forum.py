@@ -27,6 +27,10 @@ def build(world) -> None:
         forum_la_thread=la_thread,
         forum_post=thread.posts.get(),
         forum_la_post=la_thread.posts.get(),
+        forum_hidden_post=services.post_hide(
+            moderator=world["delivery_lead"],
+            post=services.post_create(user=world["t_practitioner"], thread=thread, body="Hidden text"),
+        ),
     )
 
 
@@ -60,5 +64,7 @@ RULES = [
     ),
     Url("forum_post_remove", _x("forum_post", "/forum/posts/{}/remove/"), {"t_keyworker"}),
     Url("forum_post_report", _x("forum_la_post", "/forum/posts/{}/report/"), LA_BOARD),
+    # A post a moderator hid is read, and so reported, by moderators only.
+    Url("forum_post_report", _x("forum_hidden_post", "/forum/posts/{}/report/"), MODERATORS),
     Url("forum_post_moderate", _x("forum_post", "/forum/posts/{}/moderate/"), MODERATORS, ok_status=405),
 ]

@@ -174,6 +174,15 @@ def test_the_daily_digest_lists_new_posts_in_followed_threads_once(
     assert mailoutbox == []
 
 
+def test_a_hidden_post_is_reported_by_moderators_only(world, boards):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="first")
+    post = services.post_create(user=world["t_practitioner"], thread=thread, body="rude")
+    services.post_hide(moderator=world["delivery_lead"], post=post)
+    with pytest.raises(PermissionDenied):
+        services.post_report(user=world["o_keyworker"], post=post, reason="Still rude")
+    assert services.post_report(user=world["delivery_lead"], post=post, reason="Keep hidden").pk
+
+
 def test_the_digest_command_sends_the_digest(world, boards, mailoutbox, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 

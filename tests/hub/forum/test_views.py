@@ -82,6 +82,20 @@ def test_report_hide_and_the_queue(world, boards, client):
     assert "hide" in log and "Delivery Lead" in log
 
 
+def test_a_hidden_post_cannot_be_reported_nor_its_text_seen_except_by_moderators(world, boards, client):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="first")
+    post = services.post_create(user=world["t_practitioner"], thread=thread, body="Text a moderator hid")
+    services.post_hide(moderator=world["delivery_lead"], post=post)
+    url = reverse("forum_post_report", kwargs={"post_id": post.pk})
+    client.force_login(world["o_keyworker"])
+    response = client.get(url)
+    assert response.status_code == 403 and "Text a moderator hid" not in response.content.decode()
+    assert client.post(url, {"reason": "Unkind"}).status_code == 403
+    assert not Report.objects.exists()
+    client.force_login(world["delivery_lead"])
+    assert "Text a moderator hid" in client.get(url).content.decode()
+
+
 def test_a_person_edits_and_removes_their_own_post_through_the_pages(world, boards, client):
     thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="typo")
     post = thread.posts.get()
