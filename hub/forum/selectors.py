@@ -64,6 +64,21 @@ def posts_for_thread(*, thread: Thread, user) -> QuerySet[Post]:
     return qs
 
 
+def is_quotable(post: Post, *, thread: Thread) -> bool:
+    """A post can be quoted in its own thread while it is shown to everyone: never once
+    its author removed it or a moderator hid it."""
+    return post.thread_id == thread.pk and post.removed_at is None and post.hidden_at is None
+
+
+def quotable_post(*, thread: Thread, post_id: int, loaded: list[Post] = ()) -> Post | None:
+    """The post `post_id` of this thread if it can be quoted, from `loaded` (the page's
+    posts) when it is there, else from the database."""
+    post = next((p for p in loaded if p.pk == post_id), None)
+    if post is None:
+        post = Post.objects.select_related("author").filter(thread=thread, pk=post_id).first()
+    return post if post is not None and is_quotable(post, thread=thread) else None
+
+
 def posts_after(*, thread: Thread, user, after: int, limit: int = 500) -> list[Post]:
     """Every visible post after post `after`: what a page missed while disconnected."""
     return list(posts_for_thread(thread=thread, user=user).filter(pk__gt=after)[:limit])

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from hub import access
 from hub.cache import take_turn
-from hub.forum import broadcast
+from hub.forum import broadcast, selectors
 from hub.forum.models import (
     Board,
     BoardKind,
@@ -169,7 +169,7 @@ def post_create(*, user: User, thread: Thread, body: str, quote_of: Post | None 
             raise ValidationError({"body": "This thread is locked: no more replies can be added."})
         raise PermissionDenied("You cannot post in this thread.")
     body = _check_body(body)
-    if quote_of is not None and quote_of.thread_id != thread.pk:
+    if quote_of is not None and not selectors.is_quotable(quote_of, thread=thread):
         quote_of = None
     _check_rate(user)
     with transaction.atomic():

@@ -67,16 +67,22 @@ def thread_detail(request, thread_id: int):
     read_upto = selectors.read_upto(user=user, thread=thread)
     if posts and posts[-1].pk > read_upto:
         services.thread_mark_read(user=user, thread=thread, post_id=posts[-1].pk)
-    quote = None
-    quote_id = request.GET.get("quote")
-    if quote_id and quote_id.isdigit():
-        quote = next((p for p in posts if p.pk == int(quote_id)), None) or (
-            selectors.posts_for_thread(thread=thread, user=user).filter(pk=int(quote_id)).first()
-        )
+    quote_id = _post_number(request.GET.get("quote"))
+    quote = selectors.quotable_post(thread=thread, post_id=quote_id, loaded=posts) if quote_id else None
     form = PostForm(initial={"quote_of": quote.pk if quote else None})
     return render(
         request, "forum/thread.html", _thread_context(request, thread, page, posts, read_upto, form, quote)
     )
+
+
+def _post_number(raw: str | None) -> int | None:
+    """A post number typed in a query string, or None for anything else (an empty
+    value, words, a superscript "²", which isdigit() would let through)."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
 
 
 def _thread_context(request, thread, page, posts, read_upto, form, quote):
@@ -104,11 +110,8 @@ def thread_reply(request, thread_id: int):
     thread = _thread(request, thread_id)
     form = PostForm(request.POST)
     if form.is_valid():
-        quote = None
-        if form.cleaned_data.get("quote_of"):
-            quote = Post.objects.filter(
-                pk=form.cleaned_data["quote_of"], thread=thread, hidden_at__isnull=True
-            ).first()
+        quote_id = form.cleaned_data.get("quote_of")
+        quote = selectors.quotable_post(thread=thread, post_id=quote_id) if quote_id else None
         try:
             post = services.post_create(
                 user=request.user, thread=thread, body=form.cleaned_data["body"], quote_of=quote

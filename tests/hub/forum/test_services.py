@@ -183,6 +183,19 @@ def test_a_hidden_post_is_reported_by_moderators_only(world, boards):
     assert services.post_report(user=world["delivery_lead"], post=post, reason="Keep hidden").pk
 
 
+def test_a_reply_never_quotes_a_removed_or_hidden_post(world, boards):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="first")
+    removed = services.post_create(user=world["t_practitioner"], thread=thread, body="taken back")
+    services.post_remove(user=world["t_practitioner"], post=removed)
+    hidden = services.post_create(user=world["t_practitioner"], thread=thread, body="rude")
+    services.post_hide(moderator=world["delivery_lead"], post=hidden)
+    for quoted in (removed, hidden):
+        reply = services.post_create(
+            user=world["delivery_lead"], thread=thread, body="reply", quote_of=quoted
+        )
+        assert reply.quote_of is None
+
+
 def test_the_digest_command_sends_the_digest(world, boards, mailoutbox, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 

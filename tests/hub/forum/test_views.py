@@ -96,6 +96,41 @@ def test_a_hidden_post_cannot_be_reported_nor_its_text_seen_except_by_moderators
     assert "Text a moderator hid" in client.get(url).content.decode()
 
 
+@pytest.mark.parametrize("how", ["removed by its author", "hidden by a moderator"])
+def test_a_removed_or_hidden_post_is_not_quoted_on_the_thread_page_nor_in_a_reply(world, boards, client, how):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="first")
+    post = services.post_create(user=world["t_practitioner"], thread=thread, body="Words taken back")
+    if how == "removed by its author":
+        services.post_remove(user=world["t_practitioner"], post=post)
+    else:
+        services.post_hide(moderator=world["delivery_lead"], post=post)
+    for reader in ("o_keyworker", "delivery_lead"):
+        client.force_login(world[reader])
+        page = client.get(thread.get_absolute_url(), {"quote": post.pk}).content.decode()
+        assert "Quoting" not in page and "Words taken back" not in page.split('id="reply"')[1], reader
+    client.force_login(world["o_keyworker"])
+    client.post(_reply_url(thread), {"body": "My reply", "quote_of": post.pk})
+    assert Post.objects.get(body="My reply").quote_of is None
+
+
+def test_a_post_shown_to_everyone_is_quoted_on_the_thread_page_and_in_the_reply(world, boards, client):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="first")
+    post = services.post_create(user=world["t_practitioner"], thread=thread, body="Worth quoting")
+    client.force_login(world["o_keyworker"])
+    page = client.get(thread.get_absolute_url(), {"quote": post.pk}).content.decode()
+    assert "Quoting" in page and "Worth quoting" in page.split('id="reply"')[1]
+    client.post(_reply_url(thread), {"body": "My reply", "quote_of": post.pk})
+    assert Post.objects.get(body="My reply").quote_of == post
+
+
+@pytest.mark.parametrize("quote", ["²", "x", "-1", "9" * 30, ""])
+def test_a_quote_that_is_not_a_post_number_shows_the_thread_without_a_quote(world, boards, client, quote):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="first")
+    client.force_login(world["o_keyworker"])
+    response = client.get(thread.get_absolute_url(), {"quote": quote})
+    assert response.status_code == 200 and "Quoting" not in response.content.decode()
+
+
 def test_a_person_edits_and_removes_their_own_post_through_the_pages(world, boards, client):
     thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="typo")
     post = thread.posts.get()
