@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,8 +18,14 @@ def notification_list(request):
 @access.require(access.signed_in)
 @require_POST
 def notification_read(request):
+    """Mark one notification read (`id`), or all of them when no id is sent. An id
+    that is not a number is refused rather than taken as "all"."""
     raw = request.POST.get("id")
-    services.notification_mark_read(
-        user=request.user, notification_id=int(raw) if raw and raw.isdigit() else None
-    )
+    notification_id = None
+    if raw:
+        try:
+            notification_id = int(raw)
+        except ValueError:
+            return HttpResponseBadRequest("The notification to mark as read must be given by its number.")
+    services.notification_mark_read(user=request.user, notification_id=notification_id)
     return redirect("notification_list")

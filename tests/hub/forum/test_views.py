@@ -131,6 +131,26 @@ def test_a_quote_that_is_not_a_post_number_shows_the_thread_without_a_quote(worl
     assert response.status_code == 200 and "Quoting" not in response.content.decode()
 
 
+def test_marking_one_notification_read_with_an_id_that_is_not_a_number_is_refused(world, boards, client):
+    from hub.notifications.models import Notification
+    from hub.notifications.services import notify
+
+    person = world["o_keyworker"]
+    first = notify(person, title="One", email=False)
+    notify(person, title="Two", email=False)
+    client.force_login(person)
+    url = reverse("notification_read")
+    for bad in ("²", "all", "1.5"):
+        assert client.post(url, {"id": bad}).status_code == 400
+    assert Notification.objects.filter(user=person, read_at__isnull=True).count() == 2
+    client.post(url, {"id": first.pk})
+    assert list(
+        Notification.objects.filter(user=person, read_at__isnull=True).values_list("title", flat=True)
+    ) == ["Two"]
+    client.post(url)  # no id: "Mark all as read"
+    assert not Notification.objects.filter(user=person, read_at__isnull=True).exists()
+
+
 def test_a_person_edits_and_removes_their_own_post_through_the_pages(world, boards, client):
     thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="typo")
     post = thread.posts.get()
