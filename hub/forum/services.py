@@ -405,13 +405,14 @@ def preference_set(*, user: User, daily_digest: bool) -> Preference:
 
 def digest_send(*, now: dt.datetime | None = None) -> int:
     """Send each person who chose the daily digest one email listing new posts in the
-    threads and boards they follow since their last digest. Returns emails sent."""
+    threads and boards they follow since their last digest. Returns emails sent. A
+    deactivated account gets none."""
     from hub.forum.selectors import digest_posts_for
     from hub.notifications.services import _queue_email
 
     now = now or timezone.now()
     sent = 0
-    for pref in Preference.objects.filter(daily_digest=True).select_related("user"):
+    for pref in Preference.objects.filter(daily_digest=True, user__is_active=True).select_related("user"):
         since = pref.last_digest_at or (now - dt.timedelta(days=1))
         posts = digest_posts_for(pref.user, since=since, until=now)
         if posts:

@@ -174,6 +174,42 @@ def test_the_daily_digest_lists_new_posts_in_followed_threads_once(
     assert mailoutbox == []
 
 
+def _deactivate(person):
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+
+
+def test_a_deactivated_person_gets_no_daily_digest(
+    world, boards, mailoutbox, django_capture_on_commit_callbacks
+):
+    person = world["t_practitioner"]
+    services.preference_set(user=person, daily_digest=True)
+    Preference.objects.filter(user=person).update(last_digest_at=timezone.now() - dt.timedelta(hours=1))
+    services.follow_set(user=person, board=boards["all"], following=True)
+    services.thread_create(user=world["t_keyworker"], board=boards["all"], title="News", body="hello")
+    _deactivate(person)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.digest_send() == 0
+    assert mailoutbox == []
+
+
+def test_a_deactivated_person_is_not_told_of_mentions_nor_of_replies_they_follow(
+    world, boards, mailoutbox, django_capture_on_commit_callbacks
+):
+    person = world["t_practitioner"]
+    person.full_name = "Dana Left"
+    person.save()
+    services.follow_set(user=person, board=boards["all"], following=True)
+    _deactivate(person)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.thread_create(
+            user=world["t_keyworker"], board=boards["all"], title="T", body="@Dana Left, hi"
+        )
+    assert not Notification.objects.filter(user=person).exists()
+    assert "t_practitioner@example.org" not in [to for m in mailoutbox for to in m.to]
+
+
 def test_a_hidden_post_is_reported_by_moderators_only(world, boards):
     thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="first")
     post = services.post_create(user=world["t_practitioner"], thread=thread, body="rude")
