@@ -61,6 +61,9 @@ class ForumConsumer(AsyncWebsocketConsumer):
         )
 
     async def disconnect(self, code):
+        await self._leave()
+
+    async def _leave(self):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_discard(broadcast.user_group(self.user_id), self.channel_name)
@@ -109,6 +112,9 @@ class ForumConsumer(AsyncWebsocketConsumer):
         the same for every reader, so delivering it does no work per reader."""
         if message["kind"] == "access.changed":
             if not await database_sync_to_async(_still_allowed)(self.user_id, self.scope):
+                # Leave the groups first: nothing more reaches this socket while the
+                # server finishes closing it.
+                await self._leave()
                 await self.close(code=CLOSE_REFUSED)
             return
         await self.send(text_data=message["text"])

@@ -30,7 +30,7 @@ from hub.forum.models import (
     Report,
     Thread,
 )
-from hub.models import Organisation, User
+from hub.models import Membership, Organisation, User
 from hub.notifications.services import notify
 from hub.sanitise import render_markdown
 from hub.services import audit
@@ -463,5 +463,23 @@ def _presence_changed(group: str) -> int:
 
 
 def membership_changed(*, user_id: int) -> None:
-    """Someone's memberships changed: their open forum sockets check access again."""
+    """Someone's memberships changed (or their champion nomination, or their account
+    was deactivated): their open forum sockets check access again, on commit."""
     transaction.on_commit(lambda: broadcast.access_changed(user_id))
+
+
+def organisation_arm_changed(*, organisation_id: int) -> None:
+    """An organisation moved to another trial arm: every open forum socket of its
+    people checks access again, on commit."""
+
+    def recheck():
+        user_ids = (
+            Membership.objects.active()
+            .filter(organisation_id=organisation_id)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+        for user_id in user_ids:
+            broadcast.access_changed(user_id)
+
+    transaction.on_commit(recheck)

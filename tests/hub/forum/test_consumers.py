@@ -71,7 +71,7 @@ def _make_champion(world, person):
     nomination = champion_services.nomination_create(
         actor=world["t_la_lead"], la=world.treatment, user=person, reason="Leads the team's reflective work"
     )
-    champion_services.nomination_approve(actor=world["tutor"], nomination=nomination)
+    return champion_services.nomination_approve(actor=world["tutor"], nomination=nomination)
 
 
 async def test_a_live_reply_says_whether_its_author_is_a_champion(world, boards):
@@ -162,6 +162,67 @@ async def test_a_person_removed_from_their_la_is_disconnected_from_its_board(wor
         if output["type"] == "websocket.close":
             break
     assert output["code"] == CLOSE_REFUSED
+
+
+async def _closed_as_refused(reader) -> bool:
+    """Whether the socket is closed as refused, passing over frames sent before."""
+    while True:
+        output = await reader.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            return output["code"] == CLOSE_REFUSED
+        assert output["type"] == "websocket.send" and json.loads(output["text"])["type"] == "presence", output
+
+
+def _withdraw(world, nomination):
+    from django.utils import timezone
+
+    from champions import services as champion_services
+
+    champion_services.champion_withdraw(
+        actor=world["t_la_lead"], nomination=nomination, on=timezone.localdate(), reason="left the service"
+    )
+
+
+async def test_a_withdrawn_champion_is_disconnected_from_the_champions_board_and_hears_nothing_more(
+    world, boards
+):
+    nomination = await database_sync_to_async(_make_champion)(world, world["t_keyworker"])
+    reader = await _open(world["t_keyworker"], f"/ws/forum/boards/{boards['champions'].pk}/")
+    await _next(reader, "presence")
+    await database_sync_to_async(_withdraw)(world, nomination)
+    assert await _closed_as_refused(reader)
+    await database_sync_to_async(services.thread_create)(
+        user=world["tutor"], board=boards["champions"], title="For champions only", body="x"
+    )
+    assert await reader.receive_nothing(timeout=0.5)
+
+
+async def test_a_champion_whose_nomination_is_deleted_is_disconnected_from_the_champions_board(world, boards):
+    nomination = await database_sync_to_async(_make_champion)(world, world["t_keyworker"])
+    reader = await _open(world["t_keyworker"], f"/ws/forum/boards/{boards['champions'].pk}/")
+    await _next(reader, "presence")
+    await database_sync_to_async(nomination.delete)()
+    assert await _closed_as_refused(reader)
+
+
+async def test_the_people_of_an_la_moved_to_the_control_arm_are_disconnected_from_the_forum(world, boards):
+    from hub.models import Arm
+
+    reader = await _open(world["t_keyworker"], f"/ws/forum/boards/{boards['all'].pk}/")
+    await _next(reader, "presence")
+    await database_sync_to_async(hub_services.organisation_update)(
+        actor=None, organisation=world.treatment, name=world.treatment.name, arm=Arm.CONTROL
+    )
+    assert await _closed_as_refused(reader)
+
+
+async def test_a_deactivated_person_is_disconnected_from_the_forum(world, boards):
+    reader = await _open(world["t_keyworker"], f"/ws/forum/boards/{boards['all'].pk}/")
+    await _next(reader, "presence")
+    person = await User.objects.aget(pk=world["t_keyworker"].pk)
+    person.is_active = False
+    await person.asave(update_fields=["is_active"])
+    assert await _closed_as_refused(reader)
 
 
 async def test_an_idle_socket_still_delivers_after_twelve_seconds(world, boards):
