@@ -338,47 +338,93 @@ def invitation_for_token(token: str, *, now: dt.datetime | None = None) -> Invit
     return invitation
 
 
+class InvitationForExistingAccount(InvitationError):
+    """The invited email already has an account: it is joined, not created."""
+
+
+def invitation_existing_account(invitation: Invitation) -> User | None:
+    """The account already registered under the invited email address, if any."""
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
+def _invitation_lock(token: str, now: dt.datetime | None) -> Invitation:
+    """The usable invitation behind a link, locked so that it is used once only."""
+    invitation = invitation_for_token(token, now=now)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise InvitationError(
+            "This invitation has already been used. Sign in with your email address and password instead."
+        )
+    return invitation
+
+
+def _invitation_use(invitation: Invitation, user: User) -> None:
+    membership_create(
+        actor=None,
+        user=user,
+        organisation=invitation.organisation,
+        role=invitation.role,
+        team=invitation.team,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit(
+        actor=user,
+        action="invitation.accept",
+        detail=f"{user.email} joined {invitation.organisation.name}",
+    )
+
+
 def invitation_accept(
     *, token: str, password: str, full_name: str = "", now: dt.datetime | None = None
 ) -> User:
-    """Use an invitation once: create (or reuse) the account with a verified email and
-    the invited role. The invitation is locked so a link cannot be used twice."""
+    """Use an invitation once to create a new account, with a verified email, the
+    chosen password and the invited role. The invitation is locked so a link cannot be
+    used twice. An account that already exists under the invited email is never touched
+    here (InvitationForExistingAccount): it joins through `invitation_join`."""
     with transaction.atomic():
-        invitation = invitation_for_token(token, now=now)
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.accepted_at:
-            raise InvitationError(
-                "This invitation has already been used. Sign in with your email address and password instead."
+        invitation = _invitation_lock(token, now)
+        if invitation_existing_account(invitation) is not None:
+            raise InvitationForExistingAccount(
+                "You already have an account with this email address: confirm below to add the new role to it."
             )
-        user = User.objects.filter(email__iexact=invitation.email).first()
-        if user is None:
-            user = User(email=invitation.email, full_name=full_name.strip() or invitation.full_name)
-            validate_password(password, user)
-            user.set_password(password)
-            user.last_active_at = timezone.now()
-            user.save()
-        else:
-            validate_password(password, user)
-            user.set_password(password)
-            user.save(update_fields=["password"])
+        user = User(email=invitation.email, full_name=full_name.strip() or invitation.full_name)
+        validate_password(password, user)
+        user.set_password(password)
+        user.last_active_at = timezone.now()
+        user.save()
         EmailAddress.objects.update_or_create(
             user=user, email=invitation.email, defaults={"verified": True, "primary": True}
         )
-        membership_create(
-            actor=None,
-            user=user,
-            organisation=invitation.organisation,
-            role=invitation.role,
-            team=invitation.team,
-        )
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-        audit(
-            actor=user,
-            action="invitation.accept",
-            detail=f"{user.email} joined {invitation.organisation.name}",
-        )
+        _invitation_use(invitation, user)
+    return user
+
+
+def invitation_join(*, token: str, now: dt.datetime | None = None) -> User:
+    """Use an invitation once to give an existing account (found by the invited email)
+    the invited role. Its password, name and second factor stay as they are, and nobody
+    is signed in: the person signs in as usual, second factor included. The invited
+    address counts as verified, since the link reached it."""
+    with transaction.atomic():
+        invitation = _invitation_lock(token, now)
+        user = invitation_existing_account(invitation)
+        if user is None:
+            raise InvitationError(
+                "There is no account for this email address yet. Open the invitation link again to create one."
+            )
+        address = EmailAddress.objects.filter(user=user, email__iexact=invitation.email).first()
+        if address is None:
+            EmailAddress.objects.create(
+                user=user,
+                email=invitation.email,
+                verified=True,
+                primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
+            )
+        elif not address.verified:
+            address.verified = True
+            address.save(update_fields=["verified"])
+        _invitation_use(invitation, user)
     return user
 
 

@@ -54,6 +54,9 @@ async def healthz(request):
 
 
 def invitation_accept(request, token: str):
+    """A new person chooses a password and is signed in. Someone who already has an
+    account only confirms: the role is added, and they sign in as usual (with their
+    second factor), so an invitation link never stands in for a sign-in."""
     if request.user.is_authenticated:
         return render(
             request,
@@ -67,12 +70,18 @@ def invitation_accept(request, token: str):
         invitation = services.invitation_for_token(token)
     except services.InvitationError as exc:
         return render(request, "hub/invitation_problem.html", {"problem": str(exc)}, status=410)
+    if services.invitation_existing_account(invitation) is not None:
+        return _invitation_join(request, token, invitation)
     form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
                 token=token, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
             )
+        except services.InvitationForExistingAccount as exc:
+            # The account was made since this page was shown: confirm instead.
+            messages.info(request, str(exc))
+            return redirect("invitation_accept", token=token)
         except services.InvitationError as exc:
             return render(request, "hub/invitation_problem.html", {"problem": str(exc)}, status=410)
         except ValidationError as exc:
@@ -82,6 +91,27 @@ def invitation_accept(request, token: str):
             messages.success(request, f"Welcome to the hub, {user.get_short_name()}.")
             return redirect("home")
     return render(request, "hub/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+def _invitation_join(request, token: str, invitation: Invitation):
+    """The invitation of someone who already has an account: a confirm button, no password."""
+    problem = None
+    if request.method == "POST":
+        try:
+            services.invitation_join(token=token)
+        except services.InvitationError as exc:
+            return render(request, "hub/invitation_problem.html", {"problem": str(exc)}, status=410)
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+        else:
+            messages.success(request, "You already have an account: sign in to use your new role.")
+            return redirect("account_login")
+    return render(
+        request,
+        "hub/invitation_accept.html",
+        {"invitation": invitation, "existing_account": True, "problem": problem},
+        status=400 if problem else 200,
+    )
 
 
 # --- organisations (hub admin) ----------------------------------------------------

@@ -6,10 +6,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from hub import access, services
 from hub.models import Invitation, Membership, Role
+from tests.factories import PASSWORD, has_totp, make_user
 
 NEW_PASSWORD = "a-long-new-password-42"
 
@@ -159,3 +161,82 @@ def test_inviting_through_the_people_page_reports_errors_next_to_fields(world, c
     )
     assert response.status_code == 200
     assert Invitation.objects.get().email == "kim@example.org"
+
+
+def _invite_the_tutor_as_content_editor(world):
+    return services.invitation_create(
+        actor=world["hub_admin"],
+        email=world["tutor"].email.upper(),
+        full_name="Tutor",
+        organisation=world.ift,
+        role=Role.CONTENT_EDITOR,
+    )
+
+
+def test_an_existing_account_confirms_without_a_password_and_then_signs_in_with_its_second_factor(
+    world, client
+):
+    tutor = world["tutor"]
+    assert has_totp(tutor)
+    invitation, token = _invite_the_tutor_as_content_editor(world)
+    page = client.get(f"/invite/{token}/").content.decode()
+    assert "You already have an account" in page and "Accept the invitation" in page
+    assert 'type="password"' not in page
+    # Password fields sent anyway are ignored: the link is no way to set a password.
+    response = client.post(
+        f"/invite/{token}/", {"full_name": "Someone", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("account_login")
+    login_page = client.get(response["Location"]).content.decode()
+    assert "You already have an account: sign in to use your new role." in login_page
+    assert client.get("/").status_code == 302  # nobody is signed in
+    tutor.refresh_from_db()
+    assert tutor.check_password(PASSWORD) and tutor.full_name != "Someone"
+    assert Membership.objects.filter(user=tutor, organisation=world.ift, role=Role.CONTENT_EDITOR).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == tutor and invitation.accepted_at
+    assert client.get(f"/invite/{token}/").status_code == 410
+    # Signing in goes through the second factor as ever.
+    response = client.post(reverse("account_login"), {"login": tutor.email, "password": PASSWORD})
+    assert response.status_code == 302 and "2fa" in response["Location"]
+    assert client.get("/").status_code == 302
+
+
+def test_the_new_account_service_never_touches_an_existing_account(world):
+    invitation, token = _invite_the_tutor_as_content_editor(world)
+    with pytest.raises(services.InvitationForExistingAccount):
+        services.invitation_accept(token=token, password=NEW_PASSWORD)
+    world["tutor"].refresh_from_db()
+    assert world["tutor"].check_password(PASSWORD)
+    assert not Membership.objects.filter(user=world["tutor"], role=Role.CONTENT_EDITOR).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_joining_needs_an_existing_account(world):
+    _invitation, token = _invite(world)
+    with pytest.raises(services.InvitationError, match="no account"):
+        services.invitation_join(token=token)
+
+
+def test_a_password_form_sent_after_the_account_was_made_elsewhere_only_adds_the_role(world, client):
+    _invitation, token = _invite(world)
+    assert 'type="password"' in client.get(f"/invite/{token}/").content.decode()
+    person = make_user(email="new.person@example.org")
+    response = client.post(
+        f"/invite/{token}/", {"full_name": "Nia", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("account_login")
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD) and access.home_la(person) == world.treatment
+    assert client.get("/").status_code == 302
+
+
+def test_a_role_an_existing_account_cannot_take_is_explained_on_the_confirm_page(world, client):
+    # A keyworker belongs to one LA: an invitation to be a keyworker elsewhere cannot be used.
+    invitation, token = _invite(world, actor_key="hub_admin", email=world["o_keyworker"].email)
+    response = client.post(f"/invite/{token}/")
+    assert response.status_code == 400
+    assert "a keyworker belongs to one local authority" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
