@@ -114,6 +114,11 @@ def series_create(
         # Today's occurrence only if it has not started yet.
         if not from_now or starts >= now
     ]
+    if not occurrences:
+        raise ValidationError(
+            f"No session of this series falls between {first_day:%-d %B %Y} and {last_day:%-d %B %Y} "
+            "(the pilot's end), so there is nothing to schedule."
+        )
     with transaction.atomic():
         series = SessionSeries.objects.create(
             organisation_id=la_id,

@@ -59,6 +59,17 @@ def test_a_series_set_up_part_way_through_the_pilot_has_no_sessions_in_the_past(
     assert held[place.kw1.memberships.get().team_id] == {january: False}
 
 
+def test_a_series_set_up_after_the_pilots_last_session_date_is_refused_with_the_dates(place):
+    after_december_session = dt.datetime(2025, 12, 20, 9, 0, tzinfo=dt.UTC)
+    with pytest.raises(ValidationError) as refused:
+        _series(place, ordinal=Ordinal.SECOND, weekday=Weekday.TUESDAY, now=after_december_session)
+    assert refused.value.messages == [
+        "No session of this series falls between 20 December 2025 and 31 December 2025 (the pilot's end), "
+        "so there is nothing to schedule."
+    ]
+    assert not place.la.session_series.exists()
+
+
 def test_a_series_set_up_on_the_day_of_a_session_keeps_it_only_if_it_has_not_started(place):
     # 10 June 2025 is June's second Tuesday; 10:00 BST is 09:00 UTC.
     before = _series(
