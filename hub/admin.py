@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -14,11 +15,32 @@ from hub.models import (
     User,
 )
 
+#: Roles go through hub/services.py, which keeps admin rights in step and audits each change.
+ROLES_ELSEWHERE = (
+    "Roles are given, changed and ended on the hub's People pages (/manage/people/), "
+    "which keep admin rights in step and record each change in the audit log."
+)
 
-class MembershipInline(admin.TabularInline):
+
+class ReadOnlyMixin:
+    """Shown, never added, changed or deleted here: the hub's own pages make these
+    changes through its services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyMixin, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["team"]
+    fields = ["organisation", "role", "team", "started_at", "ended_at"]
+    verbose_name_plural = "Roles (change them on the hub's People pages, not here)"
 
 
 @admin.register(User)
@@ -37,8 +59,28 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
 
 
+def _team_in_use(team: Team) -> bool:
+    return team.pk is not None and team.memberships.filter(ended_at__isnull=True).exists()
+
+
+def _in_use_message(team: Team) -> str:
+    return (
+        f"{team} still has people in it. Move them to another team on the hub's People "
+        "pages before deleting it."
+    )
+
+
+class TeamInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and _team_in_use(form.instance):
+                raise forms.ValidationError(_in_use_message(form.instance))
+
+
 class TeamInline(admin.TabularInline):
     model = Team
+    formset = TeamInlineFormSet
     extra = 1
 
 
@@ -48,6 +90,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "arm"]
     search_fields = ["name"]
     inlines = [TeamInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The trial arm is set by the randomisation or on the hub's organisation page,
+        # both audited; the kind is fixed once the organisation exists.
+        return ["arm", "kind"] if obj is not None else ["arm"]
 
 
 @admin.register(LocalAuthority)
@@ -60,14 +107,35 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation"]
     search_fields = ["name", "organisation__name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A team's people belong to its LA: moving the team would put them in another LA's team.
+        return ["organisation"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _team_in_use(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # "Delete selected" asks about the whole selection: a team with people is shown
+        # as protected, and nothing is deleted.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        in_use = [_in_use_message(t) for t in objs if _team_in_use(t)]
+        if in_use and super().has_delete_permission(request):
+            # Not a missing permission: the page should say why, which `protected` does.
+            perms_needed = set(perms_needed) - {Team._meta.verbose_name}
+        return deleted, counts, perms_needed, list(protected) + in_use
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "team", "ended_at"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__email", "user__full_name"]
-    autocomplete_fields = ["team"]
-    raw_id_fields = ["user"]
+    fieldsets = [
+        (None, {"description": ROLES_ELSEWHERE, "fields": ["user", "organisation", "role", "team"]}),
+        ("Dates", {"fields": ["started_at", "ended_at"]}),
+    ]
 
 
 @admin.register(Pilot)

@@ -1,0 +1,154 @@
+"""The Django admin shows what the hub's own pages change through its services (roles,
+trial arms, outcome emails), and refuses edits that would break a team's people."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from hub.models import Arm, Membership, Role, Team
+from tests.factories import make_user
+
+
+@pytest.fixture
+def admin_client(world, client):
+    client.force_login(world["hub_admin"])
+    return client
+
+
+def _membership_post(m: Membership, **changes) -> dict:
+    data = {
+        "user": m.user_id,
+        "organisation": m.organisation_id,
+        "team": m.team_id or "",
+        "role": m.role,
+        "started_at_0": timezone.localtime(m.started_at).date().isoformat(),
+        "started_at_1": "09:00:00",
+        "ended_at_0": "",
+        "ended_at_1": "",
+    }
+    return data | changes
+
+
+def _organisation_post(org, **changes) -> dict:
+    teams = list(org.teams.all())
+    data = {
+        "name": org.name,
+        "kind": org.kind,
+        "arm": org.arm,
+        "teams-TOTAL_FORMS": str(len(teams)),
+        "teams-INITIAL_FORMS": str(len(teams)),
+        "teams-MIN_NUM_FORMS": "0",
+        "teams-MAX_NUM_FORMS": "1000",
+    }
+    for i, t in enumerate(teams):
+        data |= {f"teams-{i}-id": t.pk, f"teams-{i}-name": t.name, f"teams-{i}-organisation": org.pk}
+    return data | changes
+
+
+def test_a_role_is_shown_read_only_with_a_pointer_to_the_people_pages(world, admin_client):
+    m = Membership.objects.get(user=world["t_keyworker"], role=Role.KEYWORKER)
+    page = admin_client.get(f"/django-admin/hub/membership/{m.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "People pages" in text
+    assert 'name="role"' not in text and 'name="_save"' not in text
+    assert admin_client.get("/django-admin/hub/membership/add/").status_code == 403
+    assert admin_client.get(f"/django-admin/hub/membership/{m.pk}/delete/").status_code == 403
+
+
+def test_ending_a_hub_admins_role_in_the_django_admin_is_refused_and_they_stay_as_they_were(
+    world, admin_client
+):
+    other = make_user(Role.HUB_ADMIN, world.ift, email="second_admin@example.org")
+    m = Membership.objects.get(user=other, role=Role.HUB_ADMIN)
+    today = timezone.localdate().isoformat()
+    response = admin_client.post(
+        f"/django-admin/hub/membership/{m.pk}/change/",
+        _membership_post(m, ended_at_0=today, ended_at_1="00:00:01"),
+    )
+    assert response.status_code == 403
+    m.refresh_from_db()
+    other.refresh_from_db()
+    # The role and the admin rights that go with it stay in step.
+    assert m.ended_at is None and other.is_superuser
+
+
+def test_a_role_changed_in_the_django_admin_is_not_saved(world, admin_client):
+    m = Membership.objects.get(user=world["t_keyworker"], role=Role.KEYWORKER)
+    response = admin_client.post(
+        f"/django-admin/hub/membership/{m.pk}/change/", _membership_post(m, role=Role.LA_LEAD, team="")
+    )
+    assert response.status_code == 403
+    m.refresh_from_db()
+    assert m.role == Role.KEYWORKER and m.team_id is not None
+
+
+def test_a_persons_roles_are_listed_read_only_on_their_account_page(world, admin_client):
+    page = admin_client.get(f"/django-admin/hub/user/{world['t_keyworker'].pk}/change/").content.decode()
+    assert "change them on the hub&#x27;s People pages" in page
+    assert "Keyworker" in page
+    assert 'name="memberships-0-role"' not in page
+    assert 'name="memberships-0-DELETE"' not in page
+
+
+def test_an_las_arm_and_kind_are_shown_not_changed_in_the_django_admin(world, admin_client):
+    org = world.control
+    page = admin_client.get(f"/django-admin/hub/organisation/{org.pk}/change/").content.decode()
+    assert 'name="arm"' not in page and 'name="kind"' not in page
+    response = admin_client.post(
+        f"/django-admin/hub/organisation/{org.pk}/change/",
+        _organisation_post(org, arm=Arm.TREATMENT, kind="evaluator"),
+    )
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.arm == Arm.CONTROL and org.kind == "la"
+    la_page = admin_client.get(f"/django-admin/hub/localauthority/{org.pk}/change/").content.decode()
+    assert 'name="arm"' not in la_page
+
+
+def test_a_team_cannot_be_moved_to_another_la_in_the_django_admin(world, admin_client):
+    keyworker = Membership.objects.get(user=world["t_keyworker"], role=Role.KEYWORKER)
+    team = keyworker.team
+    response = admin_client.post(
+        f"/django-admin/hub/team/{team.pk}/change/",
+        {"name": "Renamed team", "organisation": world.control.pk},
+    )
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert team.name == "Renamed team"
+    assert team.organisation == world.treatment
+
+
+def test_a_team_with_people_cannot_be_deleted_in_the_django_admin(world, admin_client):
+    keyworker = Membership.objects.get(user=world["t_keyworker"], role=Role.KEYWORKER)
+    team = keyworker.team
+    assert admin_client.get(f"/django-admin/hub/team/{team.pk}/delete/").status_code == 403
+    assert admin_client.post(f"/django-admin/hub/team/{team.pk}/delete/", {"post": "yes"}).status_code == 403
+    response = admin_client.post(
+        "/django-admin/hub/team/",
+        {"action": "delete_selected", "_selected_action": [team.pk], "post": "yes"},
+    )
+    assert "still has people in it" in response.content.decode()
+    keyworker.refresh_from_db()
+    assert keyworker.team == team
+
+
+def test_a_team_with_people_cannot_be_deleted_from_its_las_admin_page(world, admin_client):
+    keyworker = Membership.objects.get(user=world["t_keyworker"], role=Role.KEYWORKER)
+    org = world.treatment
+    teams = list(org.teams.all())
+    index = teams.index(keyworker.team)
+    response = admin_client.post(
+        f"/django-admin/hub/organisation/{org.pk}/change/",
+        _organisation_post(org, **{f"teams-{index}-DELETE": "on"}),
+    )
+    assert response.status_code == 200
+    assert "still has people in it" in response.content.decode()
+    assert Team.objects.filter(pk=keyworker.team_id).exists()
+
+
+def test_a_team_with_nobody_in_it_can_still_be_deleted(world, admin_client):
+    empty = Team.objects.create(organisation=world.treatment, name="Empty team")
+    admin_client.post(f"/django-admin/hub/team/{empty.pk}/delete/", {"post": "yes"})
+    assert not Team.objects.filter(pk=empty.pk).exists()
