@@ -69,4 +69,26 @@ class RandomisationAdmin(admin.ModelAdmin):
 
 @admin.register(OutcomeEmailTemplate)
 class OutcomeEmailTemplateAdmin(admin.ModelAdmin):
+    """Shown here, edited on the hub's outcome emails page (/eoi/emails/), which tries
+    each email with sample values before saving it and records the change."""
+
     list_display = ["outcome", "subject", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "description": "Edit these emails on the hub's outcome emails page (/eoi/emails/), "
+                "which checks they can be filled in for every LA before saving them.",
+                "fields": ["outcome", "subject", "body", "updated_at"],
+            },
+        )
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from hub.models import Arm, Membership, Role, Team
+from hub.recruitment import selectors as recruitment_selectors
 from tests.factories import make_user
 
 
@@ -152,3 +153,22 @@ def test_a_team_with_nobody_in_it_can_still_be_deleted(world, admin_client):
     empty = Team.objects.create(organisation=world.treatment, name="Empty team")
     admin_client.post(f"/django-admin/hub/team/{empty.pk}/delete/", {"post": "yes"})
     assert not Team.objects.filter(pk=empty.pk).exists()
+
+
+def test_an_outcome_email_is_shown_not_saved_in_the_django_admin(world, admin_client):
+    template = recruitment_selectors.outcome_templates()[0]
+    url = f"/django-admin/recruitment/outcomeemailtemplate/{template.pk}/change/"
+    assert "/eoi/emails/" in admin_client.get(url).content.decode()
+    response = admin_client.post(
+        url,
+        {
+            "outcome": template.outcome,
+            "subject": template.subject,
+            "body": "Dear {{ first_name }} {% include 'nowhere.html' %}",
+            "updated_at_0": "2026-01-01",
+            "updated_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 403
+    template.refresh_from_db()
+    assert "nowhere" not in template.body
