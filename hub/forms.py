@@ -25,6 +25,22 @@ class OrganisationForm(forms.Form):
         return data
 
 
+class OrganisationUpdateForm(forms.Form):
+    """An organisation's name and, for an LA, its trial arm. Its kind is fixed once it
+    exists (its people's roles depend on it), so it is shown, not offered."""
+
+    name = forms.CharField(max_length=150, error_messages={"required": "Enter the organisation's name."})
+    arm = forms.ChoiceField(
+        choices=Arm.choices,
+        help_text="The trial arm decides what this LA's people can see.",
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not organisation.is_local_authority:
+            del self.fields["arm"]
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(max_length=150, error_messages={"required": "Enter the team's name."})
 

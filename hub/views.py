@@ -9,7 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from hub import access, selectors, services
-from hub.forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganisationForm, TeamForm
+from hub.forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    MembershipForm,
+    OrganisationForm,
+    OrganisationUpdateForm,
+    TeamForm,
+)
 from hub.models import ROLES_BY_KIND, AuditEvent, Invitation, Membership, Organisation, Role
 
 
@@ -143,20 +150,22 @@ def organisation_detail(request, pk: int):
     org = get_object_or_404(Organisation, pk=pk)
     is_admin = access.is_hub_admin(request.user)
     org_form = (
-        OrganisationForm(initial={"name": org.name, "kind": org.kind, "arm": org.arm}) if is_admin else None
+        OrganisationUpdateForm(initial={"name": org.name, "arm": org.arm}, organisation=org)
+        if is_admin
+        else None
     )
     team_form = TeamForm()
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "update" and is_admin:
-            org_form = OrganisationForm(request.POST)
+            org_form = OrganisationUpdateForm(request.POST, organisation=org)
             if org_form.is_valid():
                 try:
                     services.organisation_update(
                         actor=request.user,
                         organisation=org,
                         name=org_form.cleaned_data["name"],
-                        arm=org_form.cleaned_data["arm"],
+                        arm=org_form.cleaned_data.get("arm", org.arm),
                     )
                 except ValidationError as exc:
                     _apply_errors(org_form, exc)

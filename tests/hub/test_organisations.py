@@ -56,3 +56,31 @@ def test_a_duplicate_team_is_refused(world, client):
         f"/manage/organisations/{world.treatment.pk}/", {"action": "team", "name": "team 1"}
     )
     assert "already has a team called team 1" in response.content.decode()
+
+
+def test_the_organisation_page_shows_the_kind_as_text_and_offers_no_kind_to_change(world, client):
+    client.force_login(world["hub_admin"])
+    page = client.get(f"/manage/organisations/{world.control.pk}/").content.decode()
+    assert 'name="kind"' not in page
+    assert "Local authority" in page
+    assert 'name="arm"' in page
+    response = client.post(
+        f"/manage/organisations/{world.control.pk}/",
+        {"action": "update", "name": "Controlshire County Council", "kind": "evaluator", "arm": Arm.CONTROL},
+    )
+    assert response.status_code == 302
+    world.control.refresh_from_db()
+    assert world.control.name == "Controlshire County Council"
+    assert world.control.kind == "la"
+
+
+def test_an_organisation_that_is_not_an_la_is_edited_without_a_trial_arm(world, client):
+    client.force_login(world["hub_admin"])
+    page = client.get(f"/manage/organisations/{world.ift.pk}/").content.decode()
+    assert 'name="arm"' not in page and 'name="kind"' not in page
+    response = client.post(
+        f"/manage/organisations/{world.ift.pk}/", {"action": "update", "name": "IFT London"}
+    )
+    assert response.status_code == 302
+    world.ift.refresh_from_db()
+    assert world.ift.name == "IFT London" and world.ift.arm == Arm.UNASSIGNED
