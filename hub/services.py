@@ -203,6 +203,9 @@ def membership_create(
 def membership_update(
     *, actor: User | None, membership: Membership, role: str, team: Team | None
 ) -> Membership:
+    """Change a role or team. Refused (PermissionDenied) when the actor may not assign
+    both the old and the new role; refused (ValidationError) when the role does not fit
+    the organisation, or when a keyworker of an LA would be left without a team."""
     organisation = membership.organisation
     if actor is not None and not (
         access.can_assign_role(actor, organisation, membership.role)
@@ -210,6 +213,8 @@ def membership_update(
     ):
         raise PermissionDenied(f"You cannot change this role in {organisation.name}.")
     _check_role(organisation, role, team)
+    if role == Role.KEYWORKER and organisation.is_local_authority and team is None:
+        raise ValidationError({"team": "Choose the keyworker's team."})
     before = membership.get_role_display()
     try:
         with transaction.atomic():

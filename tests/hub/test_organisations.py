@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from hub.models import Arm, AuditEvent, Organisation
+import pytest
+from django.core.exceptions import ValidationError
+
+from hub import services
+from hub.models import Arm, AuditEvent, Membership, Organisation, Role
 
 
 def test_a_hub_admin_adds_an_la_with_its_arm_and_a_team(world, client):
@@ -84,3 +88,27 @@ def test_an_organisation_that_is_not_an_la_is_edited_without_a_trial_arm(world, 
     assert response.status_code == 302
     world.ift.refresh_from_db()
     assert world.ift.name == "IFT London" and world.ift.arm == Arm.UNASSIGNED
+
+
+def test_a_keyworker_cannot_be_left_without_a_team_and_the_page_says_so_by_the_team(world, client):
+    keyworker = Membership.objects.get(user=world["t_keyworker"], role=Role.KEYWORKER)
+    team = keyworker.team
+    client.force_login(world["t_la_lead"])
+    response = client.post(f"/manage/memberships/{keyworker.pk}/", {"role": Role.KEYWORKER, "team": ""})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<p class="error-message" id="id_team-error">Choose the keyworker&#x27;s team.</p>' in page
+    keyworker.refresh_from_db()
+    assert keyworker.team == team
+    assert not AuditEvent.objects.filter(action="membership.update").exists()
+
+
+def test_the_membership_service_keeps_every_keyworker_in_a_team(world):
+    keyworker = Membership.objects.get(user=world["t_keyworker"], role=Role.KEYWORKER)
+    with pytest.raises(ValidationError) as exc:
+        services.membership_update(actor=None, membership=keyworker, role=Role.KEYWORKER, team=None)
+    assert exc.value.message_dict == {"team": ["Choose the keyworker's team."]}
+    # Another role needs no team.
+    services.membership_update(actor=None, membership=keyworker, role=Role.LA_LEAD, team=None)
+    keyworker.refresh_from_db()
+    assert keyworker.role == Role.LA_LEAD and keyworker.team is None
