@@ -68,10 +68,10 @@ class WholeNumberField(forms.CharField):
             raise forms.ValidationError(
                 "Enter a whole number, like 24, with no decimals, letters or minus sign."
             )
-        number = int(cleaned)
-        if number > 2_000_000_000:
+        # Length first: int() refuses strings past Python's digit limit (4,300) with an error.
+        if len(cleaned.lstrip("0")) > 10 or int(cleaned) > 2_000_000_000:
             raise forms.ValidationError("That number is too large. Check it and enter it again.")
-        return number
+        return int(cleaned)
 
     def validate(self, value):
         if value is None and self.required:

@@ -91,6 +91,17 @@ def test_numbers_must_be_whole_numbers(bad):
     ]
 
 
+@pytest.mark.parametrize("huge", ["2000000001", "9" * 11, "9" * 5000, "1" + "0" * 4400])
+def test_a_number_too_large_is_refused_however_many_digits_it_has(huge):
+    assert errors_for("keyworkers", huge) == ["That number is too large. Check it and enter it again."]
+
+
+def test_leading_zeros_do_not_make_a_number_too_large():
+    f = form(answers() | {"keyworkers": "0" * 20 + "24"})
+    assert f.is_valid(), f.errors
+    assert f.cleaned_data["keyworkers"] == 24
+
+
 @pytest.mark.parametrize(("given", "number"), [("0", 0), ("24", 24), (" 1,200 ", 1200), ("1 200", 1200)])
 def test_whole_numbers_may_use_thousands_separators(given, number):
     f = form(answers() | {"families_2022_23": given})

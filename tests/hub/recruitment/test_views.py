@@ -89,6 +89,19 @@ def test_a_refused_upload_keeps_every_other_answer(client, round):
     assert not ExpressionOfInterest.objects.exists()
 
 
+def test_a_five_thousand_digit_number_is_refused_next_to_the_field_with_the_answers_kept(client, round):
+    huge = "9" * 5000
+    data = answers("York", "lead@york.example") | {"keyworkers": huge, "sustainability": "We keep going."}
+    response = client.post("/eoi/", data | {"action": "save"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "That number is too large. Check it and enter it again." in body
+    assert 'href="#id_keyworkers"' in body
+    assert huge in body
+    assert "We keep going." in body
+    assert not ExpressionOfInterest.objects.exists()
+
+
 def test_a_too_long_answer_is_refused_next_to_the_field_with_the_text_kept(client, round):
     text = words(251)
     response = post_form(client, "/eoi/", answers() | {"hiring": text})
