@@ -1,5 +1,6 @@
-"""Demo recruitment: the round that produced the demo LAs' arms, with fifteen EOIs in
-every state, an assessor, and the recorded randomisation.
+"""Demo recruitment: the closed round that produced the demo LAs' arms, with fourteen
+EOIs (assessed eligible, excluded, or left as a draft), an assessor, and the recorded
+randomisation; and an open round whose one submitted EOI still awaits assessment.
 
 The demo LAs are fictional and their arms are fixed by the core demo data before this
 runs. So that the recorded randomisation truly produces those arms, the seed is found
@@ -26,6 +27,7 @@ from hub.recruitment.models import (
 )
 
 ROUND_NAME = "Demo pilot recruitment"
+OPEN_ROUND_NAME = "Full trial recruitment (demo, open)"
 DRAFT_LA = "Marshfield Council"
 UNASSESSED_LA = "Northcombe Council"
 EXCLUDED_LA = "Oakhurst Council"
@@ -110,14 +112,14 @@ def seed(demo: Demo) -> None:
     round = services_round or RecruitmentRound.objects.create(
         name=ROUND_NAME,
         pilot=demo.pilot,
-        extra_local_authorities="\n".join([DRAFT_LA, UNASSESSED_LA, EXCLUDED_LA]),
+        extra_local_authorities="\n".join([DRAFT_LA, EXCLUDED_LA]),
     )
     ExpressionOfInterest.objects.filter(round=round).delete()  # a half-finished earlier attempt
     demo_las = [la.name for la in demo.treatment + demo.control]
     submitted_on = timezone.make_aware(dt.datetime.combine(demo.pilot.starts_on, dt.time(10)))
     submitted_on -= dt.timedelta(days=200)
 
-    for n, la in enumerate([*demo_las, UNASSESSED_LA, EXCLUDED_LA, DRAFT_LA]):
+    for n, la in enumerate([*demo_las, EXCLUDED_LA, DRAFT_LA]):
         eoi, _token = services.eoi_save(round=round, answers=_answers(la, n), letter=_letter())
         when = submitted_on + dt.timedelta(days=n, hours=n % 5)
         if la == DRAFT_LA:
@@ -127,8 +129,6 @@ def seed(demo: Demo) -> None:
         ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
             created_at=when, updated_at=when, submitted_at=when
         )
-        if la == UNASSESSED_LA:
-            continue
         services.assessment_save(
             actor=assessor, eoi=eoi, marks=_marks(n, exclude="pathfinder" if la == EXCLUDED_LA else None)
         )
@@ -143,13 +143,19 @@ def seed(demo: Demo) -> None:
 
     treatment = {la.name for la in demo.treatment}
     seed_value = algorithm.find_seed_for(demo_las, treatment, target=round.target)
+    services.round_close(actor=admin, round=round)
     run = services.randomisation_run(
         actor=admin, round=round, seed=seed_value, seed_source=SeedSource.DEMO_SEARCH
     )
     Randomisation.objects.filter(pk=run.pk).update(run_at=submitted_on + dt.timedelta(days=45))
-    round.is_open = False
-    round.save(update_fields=["is_open"])
-    # An open round, so the public form can be tried in the demo.
-    RecruitmentRound.objects.get_or_create(
-        name="Full trial recruitment (demo, open)", defaults={"pilot": None, "is_open": True}
+    # An open round, so the public form can be tried in the demo, with one submitted
+    # EOI waiting for the assessor.
+    open_round, created = RecruitmentRound.objects.get_or_create(
+        name=OPEN_ROUND_NAME,
+        defaults={"pilot": None, "is_open": True, "extra_local_authorities": UNASSESSED_LA},
     )
+    if created:
+        eoi, _token = services.eoi_save(
+            round=open_round, answers=_answers(UNASSESSED_LA, 14), letter=_letter()
+        )
+        services.eoi_submit(eoi=eoi)

@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from hub.models import Organisation
 from hub.recruitment import randomisation as algorithm
@@ -94,6 +94,17 @@ def eligible_names(round: RecruitmentRound) -> list[str]:
         round=round, status=EoiStatus.SUBMITTED, assessment__eligible=True
     ).values_list("local_authority", flat=True)
     return algorithm.stable_order(list(names))
+
+
+def unassessed_names(round: RecruitmentRound) -> list[str]:
+    """The LAs whose submitted EOI has no finished assessment (not marked, or not on
+    every criterion), by name."""
+    return list(
+        ExpressionOfInterest.objects.filter(round=round, status=EoiStatus.SUBMITTED)
+        .filter(Q(assessment__isnull=True) | Q(assessment__eligible__isnull=True))
+        .order_by("local_authority")
+        .values_list("local_authority", flat=True)
+    )
 
 
 def randomisations(round: RecruitmentRound) -> QuerySet[Randomisation]:

@@ -327,14 +327,27 @@ def randomisation_run(
 ) -> Randomisation:
     """Randomise a round's eligible LAs and set the selected LAs' arms.
 
-    Guarantees: the seed comes from `secrets` unless given (the demo data only);
+    Guarantees: only a round closed to new EOIs, with every submitted EOI assessed on
+    every criterion, is randomised, so no LA is left out of the draw by timing; the seed
+    comes from `secrets` unless given (the demo data only);
     the run is recorded with who, when, the eligible list, seed, algorithm version and
     result; a second run is refused without a written reason and never replaces the
     first on record; LAs selected by an earlier run and not by this one go back to
     "not yet assigned"; every arm change is audited."""
     reason = reason.strip()
     with transaction.atomic():
-        RecruitmentRound.objects.select_for_update().get(pk=round.pk)
+        round = RecruitmentRound.objects.select_for_update().get(pk=round.pk)
+        if round.is_open:
+            raise ValidationError(
+                "This round is still open for expressions of interest. Close it first, so that "
+                "no local authority submits after the draw."
+            )
+        unassessed = selectors.unassessed_names(round)
+        if unassessed:
+            raise ValidationError(
+                f"Finish the assessment of every submitted expression of interest first. Still to "
+                f"do ({len(unassessed)}): {', '.join(unassessed)}."
+            )
         previous = selectors.latest_randomisation(round)
         if previous is not None and not reason:
             raise ValidationError(
@@ -381,6 +394,18 @@ def randomisation_run(
         )
         _apply_arms(actor=actor, run=run, previous=previous)
     return run
+
+
+def round_close(*, actor: User | None, round: RecruitmentRound) -> RecruitmentRound:
+    """Stop a round accepting expressions of interest: the public form and every
+    draft's resume link say it is closed from now on. Closing twice changes nothing."""
+    with transaction.atomic():
+        round = RecruitmentRound.objects.select_for_update().get(pk=round.pk)
+        if round.is_open:
+            round.is_open = False
+            round.save(update_fields=["is_open"])
+            hub_services.audit(actor=actor, action="recruitment.close", detail=f"{round.name} closed")
+    return round
 
 
 def _apply_arms(*, actor: User | None, run: Randomisation, previous: Randomisation | None) -> None:

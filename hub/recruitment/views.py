@@ -215,6 +215,10 @@ def eoi_letter(request, pk: int):
 @access.require(access.can_run_randomisation)
 def round_randomise(request, pk: int):
     round = get_object_or_404(RecruitmentRound, pk=pk)
+    if request.method == "POST" and request.POST.get("action") == "close":
+        services.round_close(actor=request.user, round=round)
+        messages.success(request, f"{round.name} is closed: it accepts no more expressions of interest.")
+        return redirect("round_randomise", pk=round.pk)
     form = forms.RandomiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,7 +237,13 @@ def round_randomise(request, pk: int):
     return render(
         request,
         "recruitment/round_randomise.html",
-        {"round": round, "form": form, "runs": runs, "eligible": eligible},
+        {
+            "round": round,
+            "form": form,
+            "runs": runs,
+            "eligible": eligible,
+            "unassessed": selectors.unassessed_names(round),
+        },
     )
 
 

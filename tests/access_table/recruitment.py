@@ -39,6 +39,7 @@ def build(world):
         assess(eoi, admin)
         eois.append(eoi)
     draft, draft_token = services.eoi_save(round=round, answers={"lead_email": "draft@example.org"})
+    services.round_close(actor=admin, round=round)
     world.extra |= {
         "recruitment_round": round,
         "recruitment_eoi": eois[0],

@@ -82,6 +82,11 @@ def assessor():
     return make_user(Role.ASSESSOR, make_org("evaluator"))
 
 
+def close(round: RecruitmentRound) -> RecruitmentRound:
+    """Close the round to new EOIs, as the hub admin does before randomising."""
+    return services.round_close(actor=None, round=round)
+
+
 def eligible_round(round: RecruitmentRound, names: list[str], actor) -> list:
     eois = []
     for name in names:

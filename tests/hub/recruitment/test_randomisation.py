@@ -12,7 +12,7 @@ from hub.recruitment import randomisation as algorithm
 from hub.recruitment import selectors, services
 from hub.recruitment.models import Outcome, OutcomeEmail, OutcomeEmailTemplate, Randomisation
 from tests.factories import make_la, make_user
-from tests.hub.recruitment.helpers import assess, assessor, eligible_round, submitted_eoi
+from tests.hub.recruitment.helpers import assess, assessor, close, eligible_round, submitted_eoi
 
 NAMES = [f"Borough {c}" for c in "ABCDEFGHIJKLMNO"]  # fifteen
 
@@ -70,11 +70,11 @@ def test_a_run_is_recorded_with_who_when_the_eligible_list_seed_version_and_resu
     eligible_round(round, NAMES, marker)
     excluded = submitted_eoi(round, "Excludedshire")
     assess(excluded, marker, eligible=False)
-    submitted_eoi(round, "Unassessed Vale")
+    close(round)
     run = services.randomisation_run(actor=admin, round=round)
     assert run.sequence == 1 and run.run_by == admin and run.run_at is not None
     assert run.eligible == sorted(NAMES, key=str.casefold)
-    assert "Excludedshire" not in run.eligible and "Unassessed Vale" not in run.eligible
+    assert "Excludedshire" not in run.eligible
     assert run.algorithm_version == "v1"
     assert int(run.seed) > 0
     assert run.warning == ""
@@ -88,6 +88,7 @@ def test_a_run_is_recorded_with_who_when_the_eligible_list_seed_version_and_resu
 def test_a_run_sets_each_selected_las_arm_creating_the_organisation_if_missing(round, admin):
     existing = make_la("Borough A", Arm.UNASSIGNED)
     eligible_round(round, NAMES, assessor())
+    close(round)
     run = services.randomisation_run(actor=admin, round=round)
     for name in run.treatment:
         assert Organisation.objects.get(name=name).arm == Arm.TREATMENT
@@ -113,6 +114,7 @@ def test_the_arm_set_by_the_randomisation_reaches_the_access_policy(round, admin
     for person in people.values():
         assert access.can_view_treatment_content(person) is False
     eligible_round(round, names, assessor())
+    close(round)
     run = services.randomisation_run(actor=admin, round=round)
     for name, person in people.items():
         access.forget(person)
@@ -122,6 +124,7 @@ def test_the_arm_set_by_the_randomisation_reaches_the_access_policy(round, admin
 
 def test_fewer_than_twelve_eligible_are_all_selected_with_a_warning(round, admin):
     eligible_round(round, NAMES[:8], assessor())
+    close(round)
     run = services.randomisation_run(actor=admin, round=round)
     assert sorted(run.selected) == sorted(NAMES[:8])
     assert "Only 8" in run.warning
@@ -129,6 +132,7 @@ def test_fewer_than_twelve_eligible_are_all_selected_with_a_warning(round, admin
 
 def test_a_silent_rerun_is_refused_and_a_reasoned_one_keeps_the_first(round, admin):
     eligible_round(round, NAMES, assessor())
+    close(round)
     first = services.randomisation_run(actor=admin, round=round)
     with pytest.raises(ValidationError) as exc:
         services.randomisation_run(actor=admin, round=round)
@@ -160,6 +164,7 @@ def test_the_database_refuses_a_rerun_without_a_reason(round, admin):
     from django.db import IntegrityError, transaction
 
     eligible_round(round, NAMES[:4], assessor())
+    close(round)
     run = services.randomisation_run(actor=admin, round=round)
     with pytest.raises(IntegrityError), transaction.atomic():
         Randomisation.objects.create(
@@ -177,6 +182,7 @@ def test_the_database_refuses_a_rerun_without_a_reason(round, admin):
 
 def test_randomising_needs_at_least_two_eligible_las(round, admin):
     eligible_round(round, NAMES[:1], assessor())
+    close(round)
     with pytest.raises(ValidationError):
         services.randomisation_run(actor=admin, round=round)
 
@@ -185,6 +191,7 @@ def test_the_verify_command_reproduces_a_run_and_catches_a_tampered_one(round, a
     from django.core.management.base import CommandError
 
     eligible_round(round, NAMES, assessor())
+    close(round)
     run = services.randomisation_run(actor=admin, round=round)
     call_command("randomisation_verify", str(run.pk))
     assert "matches" in capsys.readouterr().out
@@ -199,6 +206,7 @@ def test_outcome_emails_go_once_to_each_lead_from_the_editable_templates(
     marker = assessor()
     eligible_round(round, NAMES[:13], marker)
     assess(submitted_eoi(round, "Excludedshire"), marker, eligible=False)
+    close(round)
     run = services.randomisation_run(actor=admin, round=round)
     template = next(t for t in selectors.outcome_templates() if t.outcome == Outcome.CONTROL)
     services.outcome_template_update(
@@ -245,6 +253,7 @@ def test_a_stored_template_that_cannot_be_filled_in_stops_the_sending_with_nothi
     round, admin, mailoutbox, django_capture_on_commit_callbacks
 ):
     eligible_round(round, NAMES[:4], assessor())
+    close(round)
     run = services.randomisation_run(actor=admin, round=round)
     # As saved before templates were tried out on saving: the service now refuses it.
     selectors.outcome_templates()  # the default wording, stored on first use
@@ -259,7 +268,32 @@ def test_a_stored_template_that_cannot_be_filled_in_stops_the_sending_with_nothi
 
 def test_only_the_latest_run_sends_outcome_emails(round, admin):
     eligible_round(round, NAMES[:4], assessor())
+    close(round)
     first = services.randomisation_run(actor=admin, round=round)
     services.randomisation_run(actor=admin, round=round, reason="Corrected an assessment.")
     with pytest.raises(ValidationError):
         services.outcome_emails_send(actor=admin, run=first)
+
+
+def test_a_submitted_eoi_still_unassessed_stops_the_randomisation_until_it_is_assessed(round, admin):
+    marker = assessor()
+    eligible_round(round, NAMES[:4], marker)
+    waiting = submitted_eoi(round, "Unassessed Vale")
+    services.eoi_save(round=round, answers={"lead_email": "draft@example.org"})  # a draft never blocks
+    close(round)
+    with pytest.raises(ValidationError) as exc:
+        services.randomisation_run(actor=admin, round=round)
+    assert "Still to do (1): Unassessed Vale." in exc.value.messages[0]
+    assert not Randomisation.objects.exists()
+    assert not AuditEvent.objects.filter(action="recruitment.arm").exists()
+    assess(waiting, marker)
+    run = services.randomisation_run(actor=admin, round=round)
+    assert "Unassessed Vale" in run.eligible
+
+
+def test_an_open_round_is_not_randomised(round, admin):
+    eligible_round(round, NAMES[:4], assessor())
+    with pytest.raises(ValidationError) as exc:
+        services.randomisation_run(actor=admin, round=round)
+    assert "still open for expressions of interest" in exc.value.messages[0]
+    assert not Randomisation.objects.exists()

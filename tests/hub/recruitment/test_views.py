@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from hub.models import Arm, Organisation, Role
+from hub.models import Arm, AuditEvent, Organisation, Role
 from hub.recruitment import selectors, services
 from hub.recruitment.models import EoiStatus, ExpressionOfInterest, OutcomeEmailTemplate, Randomisation
 from tests.factories import make_la, make_org, make_user
@@ -13,6 +13,7 @@ from tests.hub.recruitment.helpers import (
     answers,
     assess,
     assessor,
+    close,
     eligible_round,
     make_round,
     pdf,
@@ -298,6 +299,7 @@ def test_sending_with_a_stored_email_that_cannot_be_filled_in_says_why_and_sends
 ):
     admin = make_user(Role.HUB_ADMIN, make_org("ift", "IFT"))
     eligible_round(round, ["Leeds", "York"], marker)
+    close(round)
     run = services.randomisation_run(actor=admin, round=round)
     # As saved before templates were tried out on saving: the service now refuses it.
     selectors.outcome_templates()  # the default wording, stored on first use
@@ -339,6 +341,8 @@ def test_a_hub_admin_randomises_and_a_second_run_needs_a_reason(client, round, m
     eligible_round(round, [f"Borough {c}" for c in "ABCDEFGHIJKLMN"], marker)
     client.force_login(admin)
     assert client.get(f"/eoi/rounds/{round.pk}/randomise/").status_code == 200
+    response = client.post(f"/eoi/rounds/{round.pk}/randomise/", {"action": "close"})
+    assert response["Location"] == f"/eoi/rounds/{round.pk}/randomise/"
     response = client.post(f"/eoi/rounds/{round.pk}/randomise/", {"reason": ""})
     run = Randomisation.objects.get()
     assert response["Location"] == f"/eoi/randomisations/{run.pk}/"
@@ -358,6 +362,7 @@ def test_a_hub_admin_sends_the_outcome_emails_and_edits_the_templates(
     admin = make_user(Role.HUB_ADMIN, make_org("ift", "IFT"))
     eligible_round(round, ["Leeds", "York", "Kent"], marker)
     assess(submitted_eoi(round, "Derby"), marker, eligible=False)
+    close(round)
     run = services.randomisation_run(actor=admin, round=round)
     client.force_login(admin)
     assert client.get("/eoi/emails/").status_code == 200
@@ -383,3 +388,46 @@ def test_a_hub_admin_sends_the_outcome_emails_and_edits_the_templates(
         client.post(f"/eoi/randomisations/{run.pk}/emails/")
     assert len(mailoutbox) == 4
     assert any(m.subject.endswith("Sorry, Derby") for m in mailoutbox)
+
+
+def test_randomising_an_open_round_is_refused_on_the_page_until_it_is_closed_there(client, round, marker):
+    admin = make_user(Role.HUB_ADMIN, make_org("ift", "IFT"))
+    eligible_round(round, ["Leeds", "York", "Kent"], marker)
+    client.force_login(admin)
+    page = client.get(f"/eoi/rounds/{round.pk}/randomise/").content.decode()
+    assert "Close the round" in page
+    response = client.post(f"/eoi/rounds/{round.pk}/randomise/", {"reason": ""})
+    assert response.status_code == 200
+    assert "still open for expressions of interest. Close it first" in response.content.decode()
+    assert not Randomisation.objects.exists()
+
+    response = client.post(f"/eoi/rounds/{round.pk}/randomise/", {"action": "close"}, follow=True)
+    assert "accepts no more expressions of interest" in response.content.decode()
+    round.refresh_from_db()
+    assert round.is_open is False
+    assert AuditEvent.objects.filter(action="recruitment.close", actor=admin).count() == 1
+    assert "Close the round" not in response.content.decode()
+    # The public form no longer takes submissions for it.
+    assert "closed" in client.get("/eoi/").content.decode().lower()
+
+    client.post(f"/eoi/rounds/{round.pk}/randomise/", {"reason": ""})
+    assert Randomisation.objects.count() == 1
+
+
+def test_randomising_with_a_submitted_eoi_still_unassessed_is_refused_and_names_it(client, round, marker):
+    admin = make_user(Role.HUB_ADMIN, make_org("ift", "IFT"))
+    eligible_round(round, ["Leeds", "York", "Kent"], marker)
+    submitted_eoi(round, "Derby")  # submitted, never marked
+    half_marked = submitted_eoi(round, "Bristol")
+    services.assessment_save(actor=marker, eoi=half_marked, marks={"hiring": ("2", "Seen.")})
+    close(round)
+    client.force_login(admin)
+    page = client.get(f"/eoi/rounds/{round.pk}/randomise/").content.decode()
+    assert "Still to assess (2)" in page
+    response = client.post(f"/eoi/rounds/{round.pk}/randomise/", {"reason": ""})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Finish the assessment of every submitted expression of interest first" in text
+    assert "Bristol, Derby" in text
+    assert not Randomisation.objects.exists()
+    assert Organisation.objects.filter(name="Leeds").first() is None
