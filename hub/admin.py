@@ -50,9 +50,17 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "full_name", "password"]}),
-        ("Status", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (
+            "Status",
+            {
+                "fields": ["is_active", "is_staff", "is_superuser", "groups"],
+                "description": "Staff, superuser and the content editors' group follow the person's "
+                "roles (hub admin, content editor): change roles on the hub's People pages.",
+            },
+        ),
         ("Dates", {"fields": ["date_joined", "last_login", "last_active_at"]}),
     ]
+    readonly_fields = ["is_staff", "is_superuser", "groups", "date_joined", "last_login", "last_active_at"]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]

@@ -172,3 +172,23 @@ def test_an_outcome_email_is_shown_not_saved_in_the_django_admin(world, admin_cl
     assert response.status_code == 403
     template.refresh_from_db()
     assert "nowhere" not in template.body
+
+
+def test_the_django_admin_cannot_make_someone_a_superuser_outside_their_roles(world, admin_client):
+    person = world["t_keyworker"]
+    response = admin_client.post(
+        f"/django-admin/hub/user/{person.pk}/change/",
+        {
+            "email": person.email,
+            "full_name": "Renamed Person",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert person.full_name == "Renamed Person"  # the form was saved
+    assert not person.is_staff and not person.is_superuser
