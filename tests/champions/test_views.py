@@ -95,7 +95,7 @@ def test_a_withdrawal_dated_ahead_is_refused_next_to_the_date_and_the_reason_sta
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<p class="error-message" id="id_on-error">The date cannot be in the future.' in page
+    assert '<p class="error-message" id="id_on_error">The date cannot be in the future.' in page
     assert f'value="{ahead.isoformat()}"' in page and 'value="Moving to another team in the spring"' in page
     nomination.refresh_from_db()
     assert nomination.withdrawn_on is None

@@ -183,4 +183,4 @@ def test_a_week_not_offered_is_refused_next_to_the_field(place, client):
     response = client.post(reverse("reflective_waitlist_join"), {"week": "2001-01-01"})
     assert response.status_code == 200
     assert response.context["form"].errors["week"] == ["Choose one of the weeks listed."]
-    assert 'id="id_week-error"' in response.content.decode()
+    assert 'id="id_week_error"' in response.content.decode()

@@ -324,7 +324,7 @@ def test_moving_a_held_day_is_refused_next_to_the_date_and_what_was_typed_stays(
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<p class="error-message" id="id_date-error">Day 1 was held on 6 January 2025' in page
+    assert '<p class="error-message" id="id_date_error">Day 1 was held on 6 January 2025' in page
     assert f'value="{future.isoformat()}"' in page
     assert 'value="10:15"' in page and 'value="Town Hall"' in page
     day.refresh_from_db()
