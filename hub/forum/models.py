@@ -9,6 +9,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+#: Posts on one page of a thread.
+POSTS_PER_PAGE = 50
+
 
 class BoardKind(models.TextChoices):
     ALL_TREATMENT = "all", "All treatment LAs"
@@ -104,7 +107,22 @@ class Post(models.Model):
         return f"Post {self.pk} in {self.thread_id}"
 
     def get_absolute_url(self) -> str:
-        return reverse("forum_thread", kwargs={"thread_id": self.thread_id}) + f"#post-{self.pk}"
+        """The thread page this post is on, as people who do not moderate see the thread.
+        Lists annotate `posts_before` (see hub.forum.selectors.posts_before) so that
+        this costs no query per post; a moderator's lists count hidden posts too."""
+        before = getattr(self, "posts_before", None)
+        if before is None:
+            before = Post.objects.filter(
+                thread_id=self.thread_id, pk__lt=self.pk, hidden_at__isnull=True
+            ).count()
+        return self.url_after(before)
+
+    def url_after(self, posts_before: int) -> str:
+        """The link to this post when `posts_before` posts of its thread come before it."""
+        page = posts_before // POSTS_PER_PAGE + 1
+        url = reverse("forum_thread", kwargs={"thread_id": self.thread_id})
+        query = f"?page={page}" if page > 1 else ""
+        return f"{url}{query}#post-{self.pk}"
 
     @property
     def is_removed(self) -> bool:

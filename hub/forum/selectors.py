@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.timesince import timesince
 
@@ -84,6 +85,23 @@ def posts_after(*, thread: Thread, user, after: int, limit: int = 500) -> list[P
     return list(posts_for_thread(thread=thread, user=user).filter(pk__gt=after)[:limit])
 
 
+def posts_before(*, moderator: bool) -> Coalesce:
+    """An annotation for posts: how many posts of its thread come before each one, as a
+    moderator (hidden posts included) or anyone else sees the thread. Post.get_absolute_url
+    reads it to link to the right page without a query per post."""
+    earlier = Post.objects.filter(thread_id=OuterRef("thread_id"), pk__lt=OuterRef("pk"))
+    if not moderator:
+        earlier = earlier.filter(hidden_at__isnull=True)
+    counted = earlier.order_by().values("thread_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+def post_url(post: Post, *, user) -> str:
+    """The link to the page of its thread where this person sees the post."""
+    before = posts_for_thread(thread=post.thread, user=user).filter(pk__lt=post.pk).count()
+    return post.url_after(before)
+
+
 def read_upto(*, user, thread: Thread) -> int:
     return (
         ReadMarker.objects.filter(user=user, thread=thread)
@@ -145,6 +163,7 @@ def search(*, user, query: str, limit: int = 50) -> list[Post]:
     qs = Post.objects.filter(
         thread__board_id__in=readable_board_ids(user), hidden_at__isnull=True, removed_at__isnull=True
     ).select_related("thread__board", "author")
+    qs = qs.annotate(posts_before=posts_before(moderator=access.can_moderate_forum(user)))
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -181,7 +200,15 @@ def mention_candidates(*, board: Board, query: str, limit: int = 10) -> list[dic
 def open_reports() -> QuerySet[Report]:
     return (
         Report.objects.filter(resolved_at__isnull=True)
-        .select_related("post__author", "post__thread__board", "reporter")
+        .select_related("reporter")
+        .prefetch_related(
+            Prefetch(
+                "post",
+                Post.objects.select_related("author", "thread__board").annotate(
+                    posts_before=posts_before(moderator=True)
+                ),
+            )
+        )
         .order_by("created_at")
     )
 
@@ -189,7 +216,16 @@ def open_reports() -> QuerySet[Report]:
 def moderation_log():
     from hub.forum.models import ModerationAction
 
-    return ModerationAction.objects.select_related("actor", "post__thread", "thread").order_by("-at", "-pk")
+    return (
+        ModerationAction.objects.select_related("actor", "thread")
+        .prefetch_related(
+            Prefetch(
+                "post",
+                Post.objects.select_related("thread").annotate(posts_before=posts_before(moderator=True)),
+            )
+        )
+        .order_by("-at", "-pk")
+    )
 
 
 def presence_count(group: str) -> int:
@@ -215,6 +251,7 @@ def digest_posts_for(user, *, since: dt.datetime, until: dt.datetime) -> list[Po
         .filter(thread__board_id__in=readable)
         .exclude(author=user)
         .select_related("thread__board", "author")
+        .annotate(posts_before=posts_before(moderator=False))
         .order_by("pk")
     )
 

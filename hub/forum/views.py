@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from hub import access
 from hub.forum import selectors, services
 from hub.forum.forms import EditForm, PostForm, PreferenceForm, ReportForm, SearchForm, ThreadForm
-from hub.forum.models import Board, Post, Preference, Report, Thread
+from hub.forum.models import POSTS_PER_PAGE, Board, Post, Preference, Report, Thread
 from hub.views import _apply_errors
 
-POSTS_PER_PAGE = 50
 THREADS_PER_PAGE = 30
 
 
@@ -121,7 +120,7 @@ def thread_reply(request, thread_id: int):
         else:
             if request.headers.get("Accept", "").startswith("application/json"):
                 return JsonResponse({"post": selectors.post_json(post)}, status=201)
-            return redirect(_post_url(post, request.user))
+            return redirect(selectors.post_url(post, user=request.user))
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     posts_qs = selectors.posts_for_thread(thread=thread, user=request.user)
@@ -139,14 +138,6 @@ def _thread(request, thread_id: int) -> Thread:
     if thread is None:
         raise Http404("No such thread.")
     return thread
-
-
-def _post_url(post: Post, user) -> str:
-    before = selectors.posts_for_thread(thread=post.thread, user=user).filter(pk__lt=post.pk).count()
-    page = before // POSTS_PER_PAGE + 1
-    url = reverse("forum_thread", kwargs={"thread_id": post.thread_id})
-    query = f"?page={page}" if page > 1 else ""
-    return f"{url}{query}#post-{post.pk}"
 
 
 @access.require(access.may_read_forum_thread)
@@ -193,7 +184,7 @@ def post_edit(request, post_id: int):
             _apply_errors(form, exc)
         else:
             messages.success(request, "Your post is saved.")
-            return redirect(_post_url(post, request.user))
+            return redirect(selectors.post_url(post, user=request.user))
     return render(
         request, "forum/post_edit.html", {"post": post, "form": form}, status=400 if form.errors else 200
     )
@@ -207,7 +198,7 @@ def post_remove(request, post_id: int):
     if request.method == "POST":
         services.post_remove(user=request.user, post=post)
         messages.success(request, "Your post is removed.")
-        return redirect(_post_url(post, request.user))
+        return redirect(selectors.post_url(post, user=request.user))
     return render(request, "forum/post_remove.html", {"post": post})
 
 
@@ -222,7 +213,7 @@ def post_report(request, post_id: int):
             _apply_errors(form, exc)
         else:
             messages.success(request, "Thank you. A moderator will look at this post.")
-            return redirect(_post_url(post, request.user))
+            return redirect(selectors.post_url(post, user=request.user))
     return render(
         request, "forum/post_report.html", {"post": post, "form": form}, status=400 if form.errors else 200
     )
@@ -244,7 +235,7 @@ def post_moderate(request, post_id: int):
     return redirect(
         request.POST.get("next")
         if request.POST.get("next") == reverse("forum_reports")
-        else _post_url(post, request.user)
+        else selectors.post_url(post, user=request.user)
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from hub.forum import services
+from hub.forum import selectors, services
 from hub.forum.models import Follow, Post, ReadMarker, Report, Thread
 
 
@@ -286,6 +286,96 @@ def test_a_first_reply_in_a_thread_costs_no_more_queries_than_a_later_one(
 # is loaded once per request, by the access rule, and the view uses it. A reply: the
 # person, the thread, then in one transaction the post, the thread's counters (one
 # UPDATE ... RETURNING), the follow and the read marker; tasks run at once in the
-# tests, so the notification task's own queries (the post, digest choices, the
-# followers, the notification) and savepoints count too.
-QUERIES = {"board": 6, "thread": 7, "index": 2, "reply": 16}
+# tests, so the notification task's own queries (the post, the posts before it for
+# the link to its page, digest choices, the followers, the notification) and
+# savepoints count too.
+QUERIES = {"board": 6, "thread": 7, "index": 2, "reply": 17}
+
+
+def _long_thread(world, boards, *, replies: int = 50):
+    """A thread whose last reply is the first post of page 2 (50 posts to a page)."""
+    thread = services.thread_create(
+        user=world["t_keyworker"], board=boards["all"], title="Long", body="first"
+    )
+    posts = [
+        services.post_create(user=world["t_keyworker"], thread=thread, body=f"reply {n} zebra{n}")
+        for n in range(replies)
+    ]
+    return thread, posts
+
+
+def _opens_on_its_page(client, href: str, post) -> bool:
+    path, _, anchor = href.partition("#")
+    return anchor == f"post-{post.pk}" and f'id="post-{post.pk}"' in client.get(path).content.decode()
+
+
+def test_a_search_result_links_to_the_page_its_post_is_on(world, boards, client, many_posts):
+    thread, posts = _long_thread(world, boards)
+    client.force_login(world["o_keyworker"])
+    page = client.get(reverse("forum_search"), {"q": "zebra49"}).content.decode()
+    href = f"{thread.get_absolute_url()}?page=2#post-{posts[-1].pk}"
+    assert f'<a href="{href}">Long</a>' in page
+    assert _opens_on_its_page(client, href, posts[-1])
+
+
+def test_a_moderators_link_counts_the_hidden_posts_before_it_and_a_readers_does_not(
+    world, boards, many_posts
+):
+    # 51 posts, one of them hidden: the last is on page 1 for readers, page 2 for moderators.
+    thread, posts = _long_thread(world, boards)
+    services.post_hide(moderator=world["delivery_lead"], post=posts[0])
+    last = posts[-1]
+    assert (
+        selectors.post_url(last, user=world["o_keyworker"]) == f"{thread.get_absolute_url()}#post-{last.pk}"
+    )
+    assert last.get_absolute_url() == f"{thread.get_absolute_url()}#post-{last.pk}"
+    assert selectors.post_url(last, user=world["delivery_lead"]) == (
+        f"{thread.get_absolute_url()}?page=2#post-{last.pk}"
+    )
+
+
+def test_the_report_queue_and_moderation_log_link_to_the_page_the_post_is_on(
+    world, boards, client, many_posts
+):
+    thread, posts = _long_thread(world, boards, replies=52)
+    services.post_report(user=world["o_keyworker"], post=posts[-1], reason="Unkind")
+    services.post_hide(moderator=world["delivery_lead"], post=posts[-2])
+    client.force_login(world["delivery_lead"])
+    queue = client.get(reverse("forum_reports")).content.decode()
+    assert f'<a href="{thread.get_absolute_url()}?page=2#post-{posts[-1].pk}">Long</a>' in queue
+    log = client.get(reverse("forum_moderation_log")).content.decode()
+    href = f"{thread.get_absolute_url()}?page=2#post-{posts[-2].pk}"
+    assert f'<a href="{href}">post {posts[-2].pk} in Long</a>' in log
+    assert _opens_on_its_page(client, href, posts[-2])
+
+
+def test_a_notification_about_a_reply_links_to_the_page_it_is_on(world, boards, many_posts):
+    from hub.notifications.models import Notification
+
+    thread, posts = _long_thread(world, boards, replies=49)
+    services.follow_set(user=world["o_keyworker"], thread=thread, following=True)
+    reply = services.post_create(user=world["t_keyworker"], thread=thread, body="The fiftieth reply")
+    note = Notification.objects.filter(user=world["o_keyworker"]).latest("pk")
+    assert note.url == f"{thread.get_absolute_url()}?page=2#post-{reply.pk}"
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_the_moderation_log_and_report_queue_query_counts_do_not_grow_with_rows(
+    world, boards, client, django_assert_num_queries, many_posts, rows
+):
+    thread = services.thread_create(user=world["o_keyworker"], board=boards["all"], title="T", body="x")
+    for n in range(rows):
+        reported = services.post_create(user=world["o_keyworker"], thread=thread, body=f"reply {n}")
+        services.post_report(user=world["t_keyworker"], post=reported, reason="Unkind")
+        hidden = services.post_create(user=world["o_keyworker"], thread=thread, body=f"hidden {n}")
+        services.post_hide(moderator=world["delivery_lead"], post=hidden)
+    client.force_login(world["delivery_lead"])
+    for name in ("forum_moderation_log", "forum_reports"):
+        client.get(reverse(name))
+        with django_assert_num_queries(QUERIES[name]):
+            assert client.get(reverse(name)).status_code == 200
+
+
+# The moderator's pages: the person, their second factor, (the log's row count,) the
+# rows, then the rows' posts, each with its position in its thread, in one query.
+QUERIES.update({"forum_moderation_log": 5, "forum_reports": 4})
