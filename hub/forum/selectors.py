@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from hub import access
-from hub.forum.models import Board, Follow, Post, Presence, ReadMarker, Report, Thread
+from hub.forum.models import Board, Follow, ModerationAction, Post, Presence, ReadMarker, Report, Thread
 from hub.models import Membership, User
 
 
@@ -80,9 +81,49 @@ def quotable_post(*, thread: Thread, post_id: int, loaded: list[Post] = ()) -> P
     return post if post is not None and is_quotable(post, thread=thread) else None
 
 
-def posts_after(*, thread: Thread, user, after: int, limit: int = 500) -> list[Post]:
-    """Every visible post after post `after`: what a page missed while disconnected."""
-    return list(posts_for_thread(thread=thread, user=user).filter(pk__gt=after)[:limit])
+#: How far back a page's mark for changes reaches: a change stamped just before the page
+#: was read, but committed just after, is still fetched. A change applied twice is harmless.
+CHANGE_OVERLAP = dt.timedelta(seconds=10)
+
+
+def change_mark() -> dt.datetime:
+    """The time a page asks for changes since, when it reconnects; taken before reading."""
+    return timezone.now() - CHANGE_OVERLAP
+
+
+@dataclass(frozen=True)
+class MissedPosts:
+    posts: list[Post]
+    hidden: list[int]
+
+
+def posts_missed(
+    *, thread: Thread, user, after: int, since: dt.datetime | None, limit: int = 500
+) -> MissedPosts:
+    """What a page missed while disconnected, in one query: every post after post
+    `after`, and every post edited, removed, hidden or restored after `since`. Posts a
+    moderator hid come as ids to take off the page, except to moderators, who see them."""
+    missed = Q(pk__gt=after)
+    if since is not None:
+        moderated = ModerationAction.objects.filter(post__thread_id=thread.pk, at__gt=since).values("post_id")
+        missed |= (
+            Q(edited_at__gt=since) | Q(removed_at__gt=since) | Q(hidden_at__gt=since) | Q(pk__in=moderated)
+        )
+    rows = list(
+        Post.objects.filter(missed, thread=thread)
+        .select_related("author", "quote_of__author")
+        .order_by("pk")[:limit]
+    )
+    if access.can_moderate_forum(user):
+        return MissedPosts(posts=rows, hidden=[])
+    return MissedPosts(
+        posts=[p for p in rows if p.hidden_at is None], hidden=[p.pk for p in rows if p.hidden_at is not None]
+    )
+
+
+def board_last_post_id(board: Board) -> int:
+    """The newest post anywhere on the board."""
+    return Thread.objects.filter(board=board).aggregate(last=Max("last_post_id"))["last"] or 0
 
 
 def posts_before(*, moderator: bool) -> Coalesce:
@@ -137,12 +178,20 @@ def post_json(post: Post, *, champions: set[int] | None = None) -> dict:
         "when": timezone.localtime(post.created_at).strftime("%-d %b %Y, %H:%M"),
         "edited": post.edited_at is not None,
         "removed": removed,
+        "version": post_version(post),
         "quote": (
             {"author": post.quote_of.author.get_full_name(), "html": post.quote_of.html}
             if post.quote_of_id and post.quote_of.hidden_at is None and post.quote_of.removed_at is None
             else None
         ),
     }
+
+
+def post_version(post: Post) -> str:
+    """What changes when a post is edited, removed, hidden or restored; the post's
+    template writes the same (data-version), so a page can tell it already shows
+    this version of the post."""
+    return "|".join(t.isoformat() if t else "" for t in (post.edited_at, post.removed_at, post.hidden_at))
 
 
 def posts_json(posts: list[Post]) -> list[dict]:
@@ -214,8 +263,6 @@ def open_reports() -> QuerySet[Report]:
 
 
 def moderation_log():
-    from hub.forum.models import ModerationAction
-
     return (
         ModerationAction.objects.select_related("actor", "thread")
         .prefetch_related(

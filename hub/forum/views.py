@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from hub import access
@@ -50,7 +55,9 @@ def board_detail(request, board_id: int):
             "page": page,
             "form": form,
             "following": selectors.is_following(user=request.user, board=board),
-            "last_post_id": max((t.last_post_id for t in page), default=0),
+            # The board's newest post, not this page's: a later page must not take
+            # the first page's threads for activity it missed.
+            "last_post_id": selectors.board_last_post_id(board),
         },
         status=400 if form.errors else 200,
     )
@@ -99,6 +106,8 @@ def _thread_context(request, thread, page, posts, read_upto, form, quote):
         "following": selectors.is_following(user=user, thread=thread),
         "live": not page.has_next(),
         "last_post_id": posts[-1].pk if posts else 0,
+        "first_post_id": posts[0].pk if posts and page.number > 1 else 0,
+        "since": selectors.change_mark(),
         "reading": selectors.presence_count(thread.group_name),
     }
 
@@ -143,14 +152,34 @@ def _thread(request, thread_id: int) -> Thread:
 @access.require(access.may_read_forum_thread)
 @require_GET
 def thread_posts_json(request, thread_id: int):
-    """Every visible post after `?after=<post id>`: what a page missed while offline."""
+    """What a page missed while offline: every visible post after `?after=<post id>`,
+    and the posts changed after `?since=<time>` (the `since` of the page or of the
+    last answer), hidden ones as ids to take off the page."""
     thread = _thread(request, thread_id)
     try:
         after = int(request.GET.get("after", "0"))
     except ValueError:
         return JsonResponse({"error": "after must be a post number"}, status=400)
-    posts = selectors.posts_after(thread=thread, user=request.user, after=after)
-    return JsonResponse({"posts": selectors.posts_json(posts)})
+    since = _time(request.GET.get("since"))
+    if since is False:
+        return JsonResponse({"error": "since must be a time with its UTC offset"}, status=400)
+    mark = selectors.change_mark()
+    missed = selectors.posts_missed(thread=thread, user=request.user, after=after, since=since)
+    return JsonResponse(
+        {"posts": selectors.posts_json(missed.posts), "hidden": missed.hidden, "since": mark.isoformat()}
+    )
+
+
+def _time(raw: str | None) -> dt.datetime | None | Literal[False]:
+    """A time given in a query string: None when there is none, False when it is not a
+    time with its offset from UTC."""
+    if not raw:
+        return None
+    try:
+        when = parse_datetime(raw)
+    except ValueError:
+        return False
+    return when if when is not None and timezone.is_aware(when) else False
 
 
 @access.require(access.may_read_forum_board)

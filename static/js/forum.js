@@ -1,5 +1,6 @@
 /* Live updates for forum board and thread pages. The pages work without this script;
-   it adds new posts and threads as they happen, presence, and mention suggestions.
+   it adds new posts and threads as they happen, applies edits, removals, hides and
+   restores (those missed while offline too), presence, and mention suggestions.
    Post HTML arrives already cleaned by the server's sanitiser. */
 (function () {
   "use strict";
@@ -30,6 +31,7 @@
 
   function fillPost(article, post, userId) {
     article.textContent = "";
+    article.setAttribute("data-version", post.version);
     var header = el("header", { "class": "meta" });
     header.appendChild(el("strong", { "class": "post-author" }, post.author));
     if (post.champion) {
@@ -76,29 +78,65 @@
     var list = document.getElementById("forum-posts");
     var userId = root.getAttribute("data-user-id");
     var live = root.getAttribute("data-live") === "1";
+    // The posts that belong on this page: from its first post (any on page 1) to its
+    // last (any on the last page). A post outside them is on another page.
+    var lowest = parseInt(root.getAttribute("data-first-post-id") || "0", 10);
+    var highest = live ? Infinity : state.last;
+
+    function insertInOrder(article, id) {
+      var later = null;
+      Array.prototype.some.call(list.querySelectorAll("article[data-post-id]"), function (other) {
+        if (parseInt(other.getAttribute("data-post-id"), 10) > id) { later = other; return true; }
+        return false;
+      });
+      list.insertBefore(article, later);
+    }
+
+    /* Show the post as it now is: "updated" if the page had an older version, "same"
+       if it had this one, "added" if it belongs here and was not (new, or shown again
+       by a moderator), else "". */
+    function showPost(post) {
+      var existing = document.getElementById("post-" + post.id);
+      if (existing) {
+        // A fetch of missed changes overlaps what the page has: leave a post as the
+        // server drew it (with a moderator's buttons) unless it changed.
+        if (existing.getAttribute("data-version") === post.version) return "same";
+        fillPost(existing, post, userId);
+        return "updated";
+      }
+      if (post.id < lowest || post.id > highest) return "";
+      insertInOrder(renderPost(post, userId), post.id);
+      return "added";
+    }
 
     function addPost(post, quiet) {
       state.last = Math.max(state.last, post.id);
-      var existing = document.getElementById("post-" + post.id);
-      if (existing) { fillPost(existing, post, userId); return; }
-      if (!live) { if (!quiet) announce("There is a new reply on the last page."); return; }
-      list.appendChild(renderPost(post, userId));
-      if (!quiet) announce("New reply from " + post.author + ".");
+      var shown = showPost(post);
+      if (quiet) return;
+      if (shown === "added") announce("New reply from " + post.author + ".");
+      else if (!shown) announce("There is a new reply on the last page.");
+    }
+
+    function removePost(id) {
+      var existing = document.getElementById("post-" + id);
+      if (existing) existing.remove();
+      return !!existing;
     }
 
     return {
-      backfill: function (data) { (data.posts || []).forEach(function (p) { addPost(p, true); }); },
+      backfill: function (data) {
+        (data.posts || []).forEach(function (p) { addPost(p, true); });
+        (data.hidden || []).forEach(removePost);
+        if (data.since) state.since = data.since;
+      },
       "post.created": function (msg) { addPost(msg.post); },
       "post.updated": function (msg) {
-        var existing = document.getElementById("post-" + msg.post.id);
-        if (existing) {
-          fillPost(existing, msg.post, userId);
-          announce(msg.post.removed ? "A post was removed." : "A post was edited.");
-        }
+        var shown = showPost(msg.post);
+        if (shown === "updated") announce(msg.post.removed ? "A post was removed." : "A post was edited.");
+        else if (shown === "added") announce("A post from " + msg.post.author + " is shown again.");
       },
       "post.hidden": function (msg) {
-        var existing = document.getElementById("post-" + msg.id);
-        if (existing) { existing.remove(); announce("A post was hidden by a moderator."); }
+        if (removePost(msg.id)) announce("A post was hidden by a moderator.");
       },
       "thread.changed": function (msg) {
         var tag = document.getElementById("thread-locked");
@@ -115,10 +153,34 @@
 
   function boardHandlers(state) {
     var list = document.getElementById("forum-threads");
+    // Later pages hold older threads: activity moves a thread to page 1, so they do not
+    // take new threads in; they point to page 1 instead.
+    var firstPage = root.getAttribute("data-page") === "1";
+    var newer = document.getElementById("forum-newer");
+
+    /* Where the server puts a thread with new activity: pinned threads first, then
+       the most recently active. */
+    function place(item) {
+      var anchor;
+      if (item.getAttribute("data-pinned") === "1") {
+        anchor = list.firstElementChild;
+      } else {
+        var pinned = list.querySelectorAll('li[data-pinned="1"]');
+        anchor = pinned.length ? pinned[pinned.length - 1].nextElementSibling : list.firstElementChild;
+      }
+      if (anchor !== item) list.insertBefore(item, anchor);
+    }
 
     function upsert(thread, quiet) {
       state.last = Math.max(state.last, thread.last_post_id);
       var item = list.querySelector('[data-thread-id="' + thread.id + '"]');
+      if (!item && !firstPage) {
+        if (newer && newer.hidden) {
+          newer.hidden = false;
+          if (!quiet) announce("There is new activity on page 1.");
+        }
+        return;
+      }
       if (!item) {
         var empty = list.querySelector(".forum-empty");
         if (empty) empty.remove();
@@ -137,14 +199,18 @@
         item.classList.add("unread");
         if (!quiet) announce("New reply in " + thread.title + ".");
       }
-      var firstUnpinned = list.firstElementChild;
-      if (firstUnpinned !== item) list.insertBefore(item, firstUnpinned);
+      if (firstPage) place(item);
     }
 
     return {
       backfill: function (data) { (data.threads || []).forEach(function (t) { upsert(t, true); }); },
       "thread.updated": function (msg) { upsert(msg.thread); },
-      "thread.changed": function () {},
+      "thread.changed": function (msg) {
+        var item = list.querySelector('[data-thread-id="' + msg.id + '"]');
+        if (!item) return;
+        item.setAttribute("data-pinned", msg.is_pinned ? "1" : "0");
+        if (firstPage) place(item);
+      },
       presence: function () {}
     };
   }
@@ -159,6 +225,7 @@
 
     function backfill() {
       var afterUrl = root.getAttribute("data-after-url") + "?after=" + encodeURIComponent(state.last);
+      if (state.since) afterUrl += "&since=" + encodeURIComponent(state.since);
       return window.fetch(afterUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : {}; })
         .then(handlers.backfill)
@@ -199,7 +266,10 @@
   }
 
   if (root && "WebSocket" in window) {
-    var state = { last: parseInt(root.getAttribute("data-last-post-id") || "0", 10) };
+    var state = {
+      last: parseInt(root.getAttribute("data-last-post-id") || "0", 10),
+      since: root.getAttribute("data-since") || ""
+    };
     var kind = root.getAttribute("data-kind");
     connect(kind === "thread" ? threadHandlers(state) : boardHandlers(state), state);
   }

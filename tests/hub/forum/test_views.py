@@ -3,8 +3,12 @@ query counts that do not grow with the number of rows."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from hub.forum import selectors, services
 from hub.forum.models import Follow, Post, ReadMarker, Report, Thread
@@ -61,6 +65,93 @@ def test_backfill_returns_exactly_the_posts_after_the_last_one_a_page_has(world,
     assert [p["id"] for p in got] == [posts[2].pk, posts[4].pk]
     assert client.get(url, {"after": posts[4].pk}).json()["posts"] == []
     assert client.get(url, {"after": "x"}).status_code == 400
+
+
+def _backfill(client, thread, **params):
+    url = reverse("forum_thread_posts_json", kwargs={"thread_id": thread.pk})
+    return client.get(url, params)
+
+
+def test_backfill_returns_the_posts_edited_removed_hidden_or_restored_since_the_pages_mark(
+    world, boards, client, many_posts
+):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="0")
+    posts = [thread.posts.get()] + [
+        services.post_create(user=world["t_keyworker"], thread=thread, body=str(n)) for n in range(1, 6)
+    ]
+    services.post_hide(moderator=world["delivery_lead"], post=posts[4])
+    client.force_login(world["o_keyworker"])
+    page = client.get(thread.get_absolute_url()).content.decode()
+    since = re.search(r'data-since="([^"]+)"', page).group(1)
+    after = posts[-1].pk
+    services.post_edit(user=world["t_keyworker"], post=posts[0], body="edited")
+    services.post_remove(user=world["t_keyworker"], post=posts[1])
+    services.post_hide(moderator=world["delivery_lead"], post=posts[2])
+    services.post_restore(moderator=world["delivery_lead"], post=posts[4])
+    answer = _backfill(client, thread, after=after, since=since).json()
+    got = {p["id"]: p for p in answer["posts"]}
+    assert list(got) == [posts[0].pk, posts[1].pk, posts[4].pk]
+    assert got[posts[0].pk]["html"] == "<p>edited</p>" and got[posts[0].pk]["edited"]
+    assert got[posts[1].pk]["removed"] and got[posts[1].pk]["html"] == ""
+    assert answer["hidden"] == [posts[2].pk]
+    assert dt.datetime.fromisoformat(answer["since"]) <= timezone.now()
+    # Asked again with a later mark, nothing has changed since.
+    later = (timezone.now() + dt.timedelta(seconds=1)).isoformat()
+    again = _backfill(client, thread, after=after, since=later).json()
+    assert (again["posts"], again["hidden"]) == ([], [])
+
+
+def test_a_moderators_backfill_has_the_hidden_post_itself(world, boards, client, many_posts):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="0")
+    post = thread.posts.get()
+    since = timezone.now() - dt.timedelta(seconds=1)
+    services.post_hide(moderator=world["delivery_lead"], post=post)
+    client.force_login(world["delivery_lead"])
+    answer = _backfill(client, thread, after=post.pk, since=since.isoformat()).json()
+    assert ([p["id"] for p in answer["posts"]], answer["hidden"]) == ([post.pk], [])
+
+
+def test_backfill_refuses_a_since_that_is_not_a_time_with_its_offset(world, boards, client):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="0")
+    client.force_login(world["t_keyworker"])
+    for since in ("yesterday", "2025-02-30T10:00:00+00:00", "2025-01-01T10:00:00"):
+        assert _backfill(client, thread, after=0, since=since).status_code == 400
+
+
+@pytest.mark.parametrize("changed", [1, 20])
+def test_backfill_of_changed_posts_costs_the_same_queries_however_many_changed(
+    world, boards, client, many_posts, django_assert_num_queries, changed
+):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="0")
+    posts = [services.post_create(user=world["t_keyworker"], thread=thread, body=str(n)) for n in range(20)]
+    since = timezone.now() - dt.timedelta(seconds=1)
+    for post in posts[:changed]:
+        services.post_edit(user=world["t_keyworker"], post=post, body="edited")
+        services.post_hide(moderator=world["delivery_lead"], post=post)
+        services.post_restore(moderator=world["delivery_lead"], post=post)
+    client.force_login(world["o_keyworker"])
+    params = {"after": posts[-1].pk, "since": since.isoformat()}
+    _backfill(client, thread, **params)
+    with django_assert_num_queries(QUERIES["backfill"]):
+        assert len(_backfill(client, thread, **params).json()["posts"]) == changed
+
+
+def test_a_later_board_page_knows_the_boards_newest_post_and_marks_pinned_threads(
+    world, boards, client, many_posts
+):
+    threads = [
+        services.thread_create(user=world["t_keyworker"], board=boards["all"], title=f"T{n}", body="x")
+        for n in range(31)
+    ]
+    services.thread_set_flags(moderator=world["delivery_lead"], thread=threads[0], pinned=True)
+    client.force_login(world["o_keyworker"])
+    first = client.get(boards["all"].get_absolute_url()).content.decode()
+    assert f'<li data-thread-id="{threads[0].pk}" data-pinned="1"' in first
+    assert f'<li data-thread-id="{threads[-1].pk}" class' in first
+    second = client.get(boards["all"].get_absolute_url(), {"page": 2}).content.decode()
+    newest = threads[-1].posts.get().pk
+    assert f'data-last-post-id="{newest}" data-page="2"' in second
+    assert 'id="forum-newer" class="forum-newer" hidden><a href="/forum/boards/' in second
 
 
 def test_report_hide_and_the_queue(world, boards, client):
@@ -288,8 +379,8 @@ def test_a_first_reply_in_a_thread_costs_no_more_queries_than_a_later_one(
 # UPDATE ... RETURNING), the follow and the read marker; tasks run at once in the
 # tests, so the notification task's own queries (the post, the posts before it for
 # the link to its page, digest choices, the followers, the notification) and
-# savepoints count too.
-QUERIES = {"board": 6, "thread": 7, "index": 2, "reply": 17}
+# savepoints count too. A board page also reads the board's newest post id.
+QUERIES = {"board": 7, "thread": 7, "index": 2, "reply": 17}
 
 
 def _long_thread(world, boards, *, replies: int = 50):
@@ -379,3 +470,7 @@ def test_the_moderation_log_and_report_queue_query_counts_do_not_grow_with_rows(
 # The moderator's pages: the person, their second factor, (the log's row count,) the
 # rows, then the rows' posts, each with its position in its thread, in one query.
 QUERIES.update({"forum_moderation_log": 5, "forum_reports": 4})
+
+# Backfill: the person, the thread, then the new and changed posts in one query
+# (today's champions, for the badges, come from the cache once read).
+QUERIES["backfill"] = 3
