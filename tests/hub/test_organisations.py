@@ -97,7 +97,7 @@ def test_a_keyworker_cannot_be_left_without_a_team_and_the_page_says_so_by_the_t
     response = client.post(f"/manage/memberships/{keyworker.pk}/", {"role": Role.KEYWORKER, "team": ""})
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<p class="error-message" id="id_team-error">Choose the keyworker&#x27;s team.</p>' in page
+    assert '<p class="error-message" id="id_team_error">Choose the keyworker&#x27;s team.</p>' in page
     keyworker.refresh_from_db()
     assert keyworker.team == team
     assert not AuditEvent.objects.filter(action="membership.update").exists()
