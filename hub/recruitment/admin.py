@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from hub.admin import ReadOnlyMixin
 from hub.recruitment.models import (
     Assessment,
     ClarificationCall,
@@ -52,23 +53,14 @@ class ClarificationCallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Randomisation)
-class RandomisationAdmin(admin.ModelAdmin):
+class RandomisationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Runs are a record: they are read here, never changed or deleted."""
 
     list_display = ["round", "sequence", "run_by", "run_at", "algorithm_version"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OutcomeEmailTemplate)
-class OutcomeEmailTemplateAdmin(admin.ModelAdmin):
+class OutcomeEmailTemplateAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Shown here, edited on the hub's outcome emails page (/eoi/emails/), which tries
     each email with sample values before saving it and records the change."""
 
@@ -83,12 +75,3 @@ class OutcomeEmailTemplateAdmin(admin.ModelAdmin):
             },
         )
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
