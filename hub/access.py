@@ -948,6 +948,17 @@ def may_read_forum_post(user, *, post_id: int, request: HttpRequest | None = Non
     return post is not None and can_read_forum_post(user, post)
 
 
+@url_rule
+def may_remove_forum_post(user, *, post_id: int, request: HttpRequest | None = None, **_kw) -> bool:
+    """The author's remove page: open to them even once a moderator hid the post."""
+    from hub.forum.models import Post
+
+    if not can_view_treatment_content(user, what=FORUM, request=request):
+        return False
+    post = Post.objects.select_related("thread__board").filter(pk=post_id).first()
+    return post is not None and can_remove_forum_post(user, post)
+
+
 def may_moderate_forum(user, *, request: HttpRequest | None = None, **_kw) -> bool:
     return can_view_treatment_content(user, what=FORUM, request=request) and can_moderate_forum(user)
 

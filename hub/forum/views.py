@@ -219,11 +219,9 @@ def post_edit(request, post_id: int):
     )
 
 
-@access.require(access.may_read_forum_post)
+@access.require(access.may_remove_forum_post)
 def post_remove(request, post_id: int):
     post = get_object_or_404(Post.objects.select_related("thread__board"), pk=post_id)
-    if not access.can_remove_forum_post(request.user, post):
-        raise PermissionDenied
     if request.method == "POST":
         services.post_remove(user=request.user, post=post)
         messages.success(request, "Your post is removed.")

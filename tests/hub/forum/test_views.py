@@ -187,6 +187,18 @@ def test_a_hidden_post_cannot_be_reported_nor_its_text_seen_except_by_moderators
     assert "Text a moderator hid" in client.get(url).content.decode()
 
 
+def test_the_author_of_a_hidden_post_may_still_remove_it(world, boards, client):
+    thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="first")
+    post = services.post_create(user=world["t_practitioner"], thread=thread, body="Text a moderator hid")
+    services.post_hide(moderator=world["delivery_lead"], post=post)
+    url = reverse("forum_post_remove", kwargs={"post_id": post.pk})
+    client.force_login(world["t_practitioner"])
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    post.refresh_from_db()
+    assert post.removed_at is not None
+
+
 @pytest.mark.parametrize("how", ["removed by its author", "hidden by a moderator"])
 def test_a_removed_or_hidden_post_is_not_quoted_on_the_thread_page_nor_in_a_reply(world, boards, client, how):
     thread = services.thread_create(user=world["t_keyworker"], board=boards["all"], title="T", body="first")
