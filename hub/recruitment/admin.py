@@ -10,11 +10,24 @@ from hub.recruitment.models import (
     Randomisation,
     RecruitmentRound,
 )
+from hub.services import audit
 
 
 @admin.register(RecruitmentRound)
 class RecruitmentRoundAdmin(admin.ModelAdmin):
     list_display = ["name", "is_open", "target", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Opening or closing a round here is recorded in the audit log, as closing it
+        on the hub's randomisation page is."""
+        super().save_model(request, obj, form, change)
+        if not change or "is_open" in form.changed_data:
+            state = "opened" if obj.is_open else "closed"
+            audit(
+                actor=request.user,
+                action="recruitment.open" if obj.is_open else "recruitment.close",
+                detail=f"{obj.name} {'created and ' if not change else ''}{state} in the Django admin",
+            )
 
 
 @admin.register(ExpressionOfInterest)

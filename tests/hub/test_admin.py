@@ -192,3 +192,29 @@ def test_the_django_admin_cannot_make_someone_a_superuser_outside_their_roles(wo
     person.refresh_from_db()
     assert person.full_name == "Renamed Person"  # the form was saved
     assert not person.is_staff and not person.is_superuser
+
+
+def test_opening_or_closing_a_round_in_the_django_admin_is_audited(world, admin_client):
+    from hub.models import AuditEvent
+    from tests.hub.recruitment.helpers import make_round
+
+    round = make_round("Pilot recruitment 2024")
+    data = {
+        "name": round.name,
+        "target": "12",
+        "extra_local_authorities": "",
+        "created_at_0": "2024-05-01",
+        "created_at_1": "09:00:00",
+    }
+    response = admin_client.post(f"/django-admin/recruitment/recruitmentround/{round.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    round.refresh_from_db()
+    assert not round.is_open
+    event = AuditEvent.objects.get(action="recruitment.close")
+    assert event.actor == world["hub_admin"]
+    assert event.detail == "Pilot recruitment 2024 closed in the Django admin"
+    # Saving again without touching "open" records nothing more.
+    admin_client.post(
+        f"/django-admin/recruitment/recruitmentround/{round.pk}/change/", data | {"target": "10"}
+    )
+    assert AuditEvent.objects.filter(action__startswith="recruitment.").count() == 1
