@@ -502,13 +502,29 @@ def can_view_cohort(user, cohort, *, request: HttpRequest | None = None) -> bool
         user, what=TRAINING, request=request
     ):
         return False
-    las = _cohort_la_ids(cohort)
-    if any(
-        m.role in (Role.LA_LEAD, Role.SENIOR_LEADER) and m.organisation_id in las
-        for m in profile(user).memberships
-    ):
+    if _cohort_las_led(user, cohort):
         return True
     return cohort.enrolments.active().filter(user=user).exists()
+
+
+def _cohort_las_led(user, cohort) -> set[int]:
+    """The cohort's LAs this person leads (LA lead or senior leader)."""
+    las = _cohort_la_ids(cohort)
+    return {
+        m.organisation_id
+        for m in profile(user).memberships
+        if m.role in (Role.LA_LEAD, Role.SENIOR_LEADER) and m.organisation_id in las
+    }
+
+
+def cohort_rows_seen(user, cohort) -> set[int] | None:
+    """Whose rows (names and marks) of a cohort this person sees: None for everyone's
+    (those who manage it); otherwise the LAs whose people they see: those of the
+    cohort's LAs they lead, as a cohort may be shared by several LAs. Everyone sees
+    their own row as well."""
+    if can_manage_cohort(user, cohort):
+        return None
+    return _cohort_las_led(user, cohort)
 
 
 def can_see_training(user, *, request: HttpRequest | None = None, **_kw) -> bool:
@@ -938,25 +954,24 @@ def may_read_forum_thread(user, *, thread_id: int, request: HttpRequest | None =
     return thread is not None and can_read_forum_board(user, thread.board, record=False)
 
 
-@url_rule
-def may_read_forum_post(user, *, post_id: int, request: HttpRequest | None = None, **_kw) -> bool:
+def _forum_post_rule(user, post_id: int, request: HttpRequest | None, allowed: Callable[..., bool]) -> bool:
     from hub.forum.models import Post
 
     if not can_view_treatment_content(user, what=FORUM, request=request):
         return False
-    post = Post.objects.select_related("thread__board").filter(pk=post_id).first()
-    return post is not None and can_read_forum_post(user, post)
+    post = request_object(request, Post.objects.select_related("thread__board"), post_id)
+    return post is not None and allowed(user, post)
+
+
+@url_rule
+def may_read_forum_post(user, *, post_id: int, request: HttpRequest | None = None, **_kw) -> bool:
+    return _forum_post_rule(user, post_id, request, can_read_forum_post)
 
 
 @url_rule
 def may_remove_forum_post(user, *, post_id: int, request: HttpRequest | None = None, **_kw) -> bool:
     """The author's remove page: open to them even once a moderator hid the post."""
-    from hub.forum.models import Post
-
-    if not can_view_treatment_content(user, what=FORUM, request=request):
-        return False
-    post = Post.objects.select_related("thread__board").filter(pk=post_id).first()
-    return post is not None and can_remove_forum_post(user, post)
+    return _forum_post_rule(user, post_id, request, can_remove_forum_post)
 
 
 def may_moderate_forum(user, *, request: HttpRequest | None = None, **_kw) -> bool:

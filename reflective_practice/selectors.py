@@ -213,18 +213,11 @@ def waitlist_newly_open(*, now: dt.datetime) -> list[WaitlistEntry]:
             moment > (e.last_notified_at or e.created_at)
             for moment in opened.get((e.organisation_id, e.week_start), ())
         )
-        and e.keyworker.is_active
-        and _still_shown(e.keyworker, access.CONSULTATIONS)
+        and access.feed_shows(e.keyworker, access.CONSULTATIONS)
     ]
 
 
 # --- reminders -----------------------------------------------------------------------
-
-
-def _still_shown(user: User, what: str) -> bool:
-    """Whether the access policy still shows `what` (reflective practice or consultations)
-    to a person we are about to remind (asked as a feed asks: recording no refusal)."""
-    return access.feed_shows(user, what)
 
 
 def session_reminders_due(*, now: dt.datetime, until: dt.datetime) -> list[Rsvp]:
@@ -248,7 +241,7 @@ def session_reminders_due(*, now: dt.datetime, until: dt.datetime) -> list[Rsvp]
         .select_related("session__series", "user")
         .order_by("session__starts_at", "pk")
     )
-    return [rsvp for rsvp in due if _still_shown(rsvp.user, access.REFLECTIVE)]
+    return [rsvp for rsvp in due if access.feed_shows(rsvp.user, access.REFLECTIVE)]
 
 
 def booking_reminders_due(*, now: dt.datetime, until: dt.datetime) -> list[tuple[Booking, User]]:
@@ -274,7 +267,7 @@ def booking_reminders_due(*, now: dt.datetime, until: dt.datetime) -> list[tuple
             (b.keyworker, b.keyworker_reminded),
             (b.slot.practitioner, b.practitioner_reminded),
         ):
-            if not reminded and person.is_active and _still_shown(person, access.CONSULTATIONS):
+            if not reminded and access.feed_shows(person, access.CONSULTATIONS):
                 due.append((b, person))
     return due
 

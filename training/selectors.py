@@ -218,23 +218,16 @@ class CompletionRow:
 
 
 def _enrolments_visible_to(viewer: User, cohort: Cohort) -> QuerySet[Enrolment]:
-    """The cohort's active enrolments whose names and marks `viewer` may see: all of them
-    for those who manage the cohort; for an LA lead or senior leader, the people of their
-    own LA among the cohort's LAs (a cohort may be shared by several LAs); for anyone
-    else, their own enrolment only."""
+    """The cohort's active enrolments whose names and marks `viewer` may see
+    (`access.cohort_rows_seen`)."""
     enrolments = active_enrolments(cohort)
-    if access.can_manage_cohort(viewer, cohort):
+    led_las = access.cohort_rows_seen(viewer, cohort)
+    if led_las is None:
         return enrolments
-    cohort_las = {la.pk for la in cohort.local_authorities.all()}
-    lead_las = {
-        m.organisation_id
-        for m in access.profile(viewer).memberships
-        if m.role in (Role.LA_LEAD, Role.SENIOR_LEADER) and m.organisation_id in cohort_las
-    }
     people = Q(user=viewer)
-    if lead_las:
+    if led_las:
         people |= Q(
-            user__in=Membership.objects.active().filter(organisation_id__in=lead_las).values("user_id")
+            user__in=Membership.objects.active().filter(organisation_id__in=led_las).values("user_id")
         )
     return enrolments.filter(people)
 
