@@ -137,7 +137,8 @@ def mentioned_people(*, board: Board, body: str, author: User) -> list[User]:
 
 
 def thread_create(*, user: User, board: Board, title: str, body: str) -> Thread:
-    """A new thread with its first post. The author follows it."""
+    """A new thread with its first post. The author follows it (through the post's
+    follow-up task, `post_notify`)."""
     if not access.can_read_forum_board(user, board, record=False):
         raise PermissionDenied("You cannot post in this board.")
     title = (title or "").strip()
