@@ -137,8 +137,7 @@ def mentioned_people(*, board: Board, body: str, author: User) -> list[User]:
 
 
 def thread_create(*, user: User, board: Board, title: str, body: str) -> Thread:
-    """A new thread with its first post. The author follows it (through the post's
-    follow-up task, `post_notify`)."""
+    """A new thread with its first post. The author follows it."""
     if not access.can_read_forum_board(user, board, record=False):
         raise PermissionDenied("You cannot post in this board.")
     title = (title or "").strip()
@@ -178,10 +177,10 @@ def post_create(*, user: User, thread: Thread, body: str, quote_of: Post | None 
 
 
 def _post_write(*, user: User, thread: Thread, body: str, quote_of: Post | None) -> Post:
-    """The post, its thread's counters and the queued follow-up, and nothing more
-    before the commit: open pages hear of the post as soon as it commits
-    (`broadcast.post_created`), and what only the author and the inboxes need is done
-    by the follow-up task (`post_notify`)."""
+    """The post, its thread's counters, the author's follow (the page they land on
+    shows it) and the queued follow-up, and nothing more before the commit: open pages
+    hear of the post as soon as it commits (`broadcast.post_created`), and the rest is
+    done by the follow-up task (`post_notify`)."""
     html = render_markdown(body)
     now = timezone.now()
     post = Post.objects.create(
@@ -189,6 +188,8 @@ def _post_write(*, user: User, thread: Thread, body: str, quote_of: Post | None)
     )
     thread.last_post_at, thread.last_post_id = now, post.pk
     thread.post_count = _count_post(thread_id=thread.pk, post_id=post.pk, at=now)
+    # One statement whether or not the row exists (INSERT ... ON CONFLICT).
+    Follow.objects.bulk_create([Follow(user=user, thread=thread)], ignore_conflicts=True)
     _queue_notifications(post.pk)
     transaction.on_commit(lambda: broadcast.post_created(post))
     return post
@@ -221,25 +222,21 @@ def _queue_notifications(post_id: int) -> None:
 
 def post_notify(*, post_id: int) -> None:
     """A post's follow-up, run by the task worker once the post has committed: its
-    author follows the thread and has read up to the post; people mentioned in it, and
-    those following its thread or board, are told once each (people who chose the
-    daily digest get no email per post)."""
+    author has read up to the post; people mentioned in it, and those following its
+    thread or board, are told once each (people who chose the daily digest get no
+    email per post)."""
     post = Post.objects.select_related("thread__board", "author").filter(pk=post_id).first()
     if post is None:
         return
     with transaction.atomic():
-        _author_follows(post)
+        _author_has_read(post)
         if not (post.hidden_at or post.removed_at):
             _notify_about(post)
 
 
-def _author_follows(post: Post) -> None:
-    """The author follows the post's thread and their read marker moves up to the post,
-    never back (they may have read on by the time this runs). Two statements whether
-    or not the rows exist."""
-    Follow.objects.bulk_create(
-        [Follow(user_id=post.author_id, thread_id=post.thread_id)], ignore_conflicts=True
-    )
+def _author_has_read(post: Post) -> None:
+    """The author's read marker moves up to their post, never back (they may have read
+    on by the time this runs). Two statements whether or not the marker exists."""
     ReadMarker.objects.bulk_create(
         [ReadMarker(user_id=post.author_id, thread_id=post.thread_id, last_read_post_id=post.pk)],
         ignore_conflicts=True,
