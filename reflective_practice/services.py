@@ -163,8 +163,10 @@ def session_move(
     end_time: dt.time,
     reason: str,
     venue: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Session:
-    """Move one occurrence (the rest of the series stays) and tell the invitees why."""
+    """Move one occurrence (the rest of the series stays) to a time still to come, and
+    tell the invitees why."""
     _require(
         access.can_manage_reflective(actor, session.series.organisation_id),
         "Only your LA's systemic practitioner can do that.",
@@ -173,6 +175,14 @@ def session_move(
         raise ValidationError({"reason": "Say why the session is moving: the invitees will see it."})
     if end_time <= start_time:
         raise ValidationError({"end_time": "The session must end after it starts."})
+    now = now or timezone.now()
+    today = timezone.localtime(now, recurrence.LONDON).date()
+    if day < today:
+        raise ValidationError({"day": f"{day.day} {day:%B %Y} has passed. Choose a day still to come."})
+    if recurrence.local_to_utc(day, start_time) <= now:
+        raise ValidationError(
+            {"start_time": f"{start_time:%H:%M} today has passed. Choose a later time, or another day."}
+        )
     with transaction.atomic():
         # Read the row afresh under a lock, so a stale copy cannot move a session that
         # has just been cancelled.

@@ -67,6 +67,7 @@ def test_a_moved_session_gets_a_fresh_reminder_and_a_cancelled_one_none(place):
         start_time=dt.time(14, 0),
         end_time=dt.time(15, 30),
         reason="Room double-booked",
+        now=session.starts_at - dt.timedelta(hours=19),
     )
     assert services.reminders_send(now=moved.starts_at - dt.timedelta(hours=20)) == 1
     assert (

@@ -114,6 +114,7 @@ def test_moving_one_session_tells_the_invitees_why_and_leaves_the_rest(place):
         start_time=dt.time(14, 0),
         end_time=dt.time(15, 30),
         reason="The room is needed for training",
+        now=BEFORE_THE_PILOT,
     )
     march.refresh_from_db()
     april.refresh_from_db()
@@ -156,6 +157,28 @@ def test_cancelling_a_cancelled_session_is_refused_and_tells_no_one_again(place)
         assert Notification.objects.filter(user=person, title__contains="is cancelled").count() == 1
 
 
+def test_a_session_cannot_be_moved_to_a_time_that_has_passed(place):
+    session = _series(place).sessions.order_by("starts_at").last()
+    now = dt.datetime(2025, 6, 10, 12, 0, tzinfo=dt.UTC)  # 13:00 in London
+    move = dict(actor=place.practitioner, session=session, reason="Room", now=now)
+    with pytest.raises(ValidationError) as exc:
+        services.session_move(**move, day=dt.date(2025, 6, 9), start_time=dt.time(14), end_time=dt.time(15))
+    assert exc.value.message_dict == {"day": ["9 June 2025 has passed. Choose a day still to come."]}
+    with pytest.raises(ValidationError) as exc:
+        services.session_move(
+            **move, day=dt.date(2025, 6, 10), start_time=dt.time(12, 30), end_time=dt.time(15)
+        )
+    assert exc.value.message_dict == {
+        "start_time": ["12:30 today has passed. Choose a later time, or another day."]
+    }
+    moved = services.session_move(
+        **move, day=dt.date(2025, 6, 10), start_time=dt.time(13, 30), end_time=dt.time(15)
+    )
+    assert moved.starts_at == dt.datetime(2025, 6, 10, 12, 30, tzinfo=dt.UTC)
+    assert moved.sequence == 1
+    assert Notification.objects.filter(user=place.kw1, title__contains="has moved").count() == 1
+
+
 def test_a_stale_copy_cannot_move_a_cancelled_session(place):
     session = _series(place).sessions.order_by("starts_at").last()
     stale = selectors.session_detail(session.pk)
@@ -168,6 +191,7 @@ def test_a_stale_copy_cannot_move_a_cancelled_session(place):
             start_time=dt.time(14, 0),
             end_time=dt.time(15, 0),
             reason="Room",
+            now=BEFORE_THE_PILOT,
         )
     session.refresh_from_db()
     assert (session.status, session.sequence) == (SessionStatus.CANCELLED, 1)
@@ -258,6 +282,7 @@ def test_the_held_selector_uses_the_local_month_of_a_late_evening_session(place)
         start_time=dt.time(0, 15),
         end_time=dt.time(0, 45),
         reason="Later",
+        now=BEFORE_THE_PILOT,
     )
     services.attendance_mark(actor=place.practitioner, session=session, attendees=[], now=session.ends_at)
     team = place.kw1.memberships.get().team

@@ -180,3 +180,39 @@ def test_cancelling_a_session_twice_from_the_page_says_it_is_already_cancelled(p
     assert Notification.objects.filter(user=place.kw1, title__contains="is cancelled").count() == 1
     session.refresh_from_db()
     assert session.sequence == 1
+
+
+def test_moving_a_session_to_a_day_that_has_passed_says_so_beside_the_date_and_keeps_the_reason(
+    place, client
+):
+    series = services.series_create(
+        actor=place.practitioner,
+        teams=[place.kw1.memberships.get().team],
+        ordinal=Ordinal.LAST,
+        weekday=Weekday.THURSDAY,
+        start_time=dt.time(10, 0),
+        end_time=dt.time(11, 0),
+        venue="Hall",
+    )
+    session = series.sessions.order_by("starts_at").last()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    client.force_login(place.practitioner)
+    response = client.post(
+        reverse("reflective_session_change", args=[session.pk]),
+        {
+            "action": "move",
+            "move-day": yesterday.isoformat(),
+            "move-start_time": "10:00",
+            "move-end_time": "11:00",
+            "move-reason": "The hall is being painted",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["move_form"]
+    assert form.errors["day"] == [
+        f"{yesterday.day} {yesterday:%B %Y} has passed. Choose a day still to come."
+    ]
+    assert "The hall is being painted" in response.content.decode()
+    session.refresh_from_db()
+    assert session.sequence == 0
+    assert not Notification.objects.filter(user=place.kw1, title__contains="has moved").exists()
