@@ -23,14 +23,25 @@
 
   /* ---- thread pages ------------------------------------------------------------ */
 
-  function renderPost(post, userId) {
+  /* The reader of the page: `id`, and for moderators `moderator` and the `csrf` token
+     their Hide and Restore buttons send. */
+  function renderPost(post, viewer) {
     var article = el("article", { "class": "forum-post live-new", "id": "post-" + post.id, "data-post-id": post.id, "data-author-id": post.author_id });
-    fillPost(article, post, userId);
+    fillPost(article, post, viewer);
     return article;
   }
 
-  function fillPost(article, post, userId) {
+  function moderateForm(id, action, viewer) {
+    var form = el("form", { method: "post", action: "/forum/posts/" + id + "/moderate/", "class": "inline" });
+    form.appendChild(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: viewer.csrf }));
+    form.appendChild(el("input", { type: "hidden", name: "action", value: action }));
+    form.appendChild(el("button", { type: "submit", "class": "link-button" }, action === "hide" ? "Hide post" : "Restore post"));
+    return form;
+  }
+
+  function fillPost(article, post, viewer) {
     article.textContent = "";
+    article.classList.remove("hidden-post");
     article.setAttribute("data-version", post.version);
     var header = el("header", { "class": "meta" });
     header.appendChild(el("strong", { "class": "post-author" }, post.author));
@@ -64,7 +75,7 @@
     var actions = el("p", { "class": "post-actions" });
     actions.appendChild(el("a", { href: "?quote=" + post.id + "#reply" }, "Quote"));
     actions.appendChild(document.createTextNode(" "));
-    if (String(post.author_id) === String(userId)) {
+    if (String(post.author_id) === String(viewer.id)) {
       actions.appendChild(el("a", { href: "/forum/posts/" + post.id + "/edit/" }, "Edit"));
       actions.appendChild(document.createTextNode(" "));
       actions.appendChild(el("a", { href: "/forum/posts/" + post.id + "/remove/" }, "Remove"));
@@ -72,11 +83,35 @@
       actions.appendChild(el("a", { href: "/forum/posts/" + post.id + "/report/" }, "Report"));
     }
     article.appendChild(actions);
+    if (viewer.moderator) article.appendChild(moderateForm(post.id, "hide", viewer));
+  }
+
+  /* A moderator still sees a hidden post, marked as the server draws it: "Hidden by a
+     moderator", no quoting or editing, and a Restore button. */
+  function markHidden(article, viewer) {
+    var id = article.getAttribute("data-post-id");
+    article.classList.add("hidden-post");
+    // The restore that follows is a different version of the post: redraw it then.
+    article.setAttribute("data-version", "hidden");
+    var header = article.querySelector("header.meta");
+    if (header && !header.querySelector(".hidden-mark")) {
+      header.appendChild(document.createTextNode(" · "));
+      header.appendChild(el("strong", { "class": "hidden-mark" }, "Hidden by a moderator"));
+    }
+    Array.prototype.forEach.call(article.querySelectorAll(".post-actions a"), function (link) {
+      if (!/\/report\/$/.test(link.getAttribute("href"))) link.remove();
+    });
+    Array.prototype.forEach.call(article.querySelectorAll("form"), function (form) { form.remove(); });
+    if (!article.querySelector(".post-removed")) article.appendChild(moderateForm(id, "restore", viewer));
   }
 
   function threadHandlers(state) {
     var list = document.getElementById("forum-posts");
-    var userId = root.getAttribute("data-user-id");
+    var viewer = {
+      id: root.getAttribute("data-user-id"),
+      moderator: root.getAttribute("data-moderator") === "1",
+      csrf: root.getAttribute("data-csrf") || ""
+    };
     var live = root.getAttribute("data-live") === "1";
     // The posts that belong on this page: from its first post (any on page 1) to its
     // last (any on the last page). A post outside them is on another page.
@@ -101,11 +136,11 @@
         // A fetch of missed changes overlaps what the page has: leave a post as the
         // server drew it (with a moderator's buttons) unless it changed.
         if (existing.getAttribute("data-version") === post.version) return "same";
-        fillPost(existing, post, userId);
+        fillPost(existing, post, viewer);
         return "updated";
       }
       if (post.id < lowest || post.id > highest) return "";
-      insertInOrder(renderPost(post, userId), post.id);
+      insertInOrder(renderPost(post, viewer), post.id);
       return "added";
     }
 
@@ -117,16 +152,19 @@
       else if (!shown) announce("There is a new reply on the last page.");
     }
 
-    function removePost(id) {
+    /* A hidden post leaves the page, except a moderator's, where it stays marked. */
+    function hidePost(id) {
       var existing = document.getElementById("post-" + id);
-      if (existing) existing.remove();
-      return !!existing;
+      if (!existing) return false;
+      if (viewer.moderator) markHidden(existing, viewer);
+      else existing.remove();
+      return true;
     }
 
     return {
       backfill: function (data) {
         (data.posts || []).forEach(function (p) { addPost(p, true); });
-        (data.hidden || []).forEach(removePost);
+        (data.hidden || []).forEach(hidePost);
         if (data.since) state.since = data.since;
       },
       "post.created": function (msg) { addPost(msg.post); },
@@ -136,7 +174,7 @@
         else if (shown === "added") announce("A post from " + msg.post.author + " is shown again.");
       },
       "post.hidden": function (msg) {
-        if (removePost(msg.id)) announce("A post was hidden by a moderator.");
+        if (hidePost(msg.id)) announce("A post was hidden by a moderator.");
       },
       "thread.changed": function (msg) {
         var tag = document.getElementById("thread-locked");

@@ -248,3 +248,36 @@ def test_a_post_a_moderator_restores_comes_back_in_its_place_on_an_open_page(
     assert ids == [f"post-{thread.posts.first().pk}", f"post-{post.pk}", f"post-{last.pk}"]
     for page in (reader, moderator):
         page.context.close()
+
+
+def test_a_moderators_open_page_keeps_a_post_hidden_elsewhere_marked_and_gives_live_posts_their_buttons(
+    asgi_server, browser, world, settings
+):
+    from allauth.mfa.models import Authenticator
+
+    from tests.factories import add_totp
+
+    board = _all_board(settings)
+    thread = services.thread_create(user=world["t_keyworker"], board=board, title="Moderated", body="First")
+    Authenticator.objects.filter(user=world["delivery_lead"]).delete()
+    secret = add_totp(world["delivery_lead"])
+    moderator = _open(browser, asgi_server, world["delivery_lead"], thread.get_absolute_url(), secret=secret)
+
+    post = services.post_create(user=world["t_keyworker"], thread=thread, body="Arrives live")
+    live = moderator.locator(f"#post-{post.pk}")
+    expect(live).to_contain_text("Arrives live")
+    expect(live.get_by_role("button", name="Hide post")).to_be_visible()
+
+    # Another moderator hides it: the page keeps it, marked, as a reload would show it.
+    services.post_hide(moderator=world["delivery_lead"], post=post)
+    expect(live.locator(".hidden-mark")).to_have_text("Hidden by a moderator")
+    expect(live).to_contain_text("Arrives live")
+    expect(live.get_by_role("link", name="Quote")).to_have_count(0)
+    expect(live.get_by_role("button", name="Hide post")).to_have_count(0)
+
+    live.get_by_role("button", name="Restore post").click()
+    expect(moderator.get_by_text("The post is shown again.")).to_be_visible()
+    post.refresh_from_db()
+    assert post.hidden_at is None
+    expect(moderator.locator(f"#post-{post.pk}").get_by_role("button", name="Hide post")).to_be_visible()
+    moderator.context.close()
