@@ -14,6 +14,7 @@ from hub.models import (
     Team,
     User,
 )
+from hub.services import audit
 
 #: Roles go through hub/services.py, which keeps admin rights in step and audits each change.
 ROLES_ELSEWHERE = (
@@ -34,6 +35,66 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _changes(form) -> str:
+    """What a saved admin form changed: "name A → B; ends on X → Y"."""
+    parts = []
+    for name in form.changed_data:
+        field = form.instance._meta.get_field(name)
+        before, after = form.initial.get(name), form.cleaned_data.get(name)
+        parts.append(
+            f"{field.verbose_name} {'' if before is None else before} → {'' if after is None else after}"
+        )
+    return "; ".join(parts)
+
+
+def _audit_form(request, form, change: bool) -> None:
+    obj = form.instance
+    kind = obj._meta.model_name
+    if not change:
+        audit(actor=request.user, action=f"{kind}.create", detail=f"{obj} added in the Django admin")
+    elif form.changed_data:
+        audit(
+            actor=request.user, action=f"{kind}.update", detail=f"{obj} in the Django admin: {_changes(form)}"
+        )
+
+
+def _audit_deleted(request, obj) -> None:
+    audit(
+        actor=request.user,
+        action=f"{obj._meta.model_name}.delete",
+        detail=f"{obj} deleted in the Django admin",
+    )
+
+
+class AuditedMixin:
+    """Adding, changing or deleting here is recorded in the audit log, as the hub's own
+    pages record it, with who did it and what changed (inline rows too)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _audit_form(request, form, change)
+
+    def delete_model(self, request, obj):
+        _audit_deleted(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            _audit_deleted(request, obj)
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        deleted = list(formset.deleted_forms) if formset.can_delete else []
+        for inline in deleted:
+            if inline.instance.pk:
+                _audit_deleted(request, inline.instance)
+        super().save_formset(request, form, formset, change)
+        for inline in formset.forms:
+            if inline in deleted or not inline.has_changed() or inline.instance.pk is None:
+                continue
+            _audit_form(request, inline, change=bool(inline.initial))
 
 
 class MembershipInline(ReadOnlyMixin, admin.TabularInline):
@@ -93,7 +154,7 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "arm"]
     list_filter = ["kind", "arm"]
     search_fields = ["name"]
@@ -111,7 +172,7 @@ class LocalAuthorityAdmin(OrganisationAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedMixin, admin.ModelAdmin):
     list_display = ["name", "organisation"]
     search_fields = ["name", "organisation__name"]
 
@@ -147,7 +208,7 @@ class MembershipAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Pilot)
-class PilotAdmin(admin.ModelAdmin):
+class PilotAdmin(AuditedMixin, admin.ModelAdmin):
     list_display = ["name", "starts_on", "ends_on", "is_current"]
 
 

@@ -3,6 +3,8 @@ trial arms, outcome emails), and refuses edits that would break a team's people.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -218,3 +220,68 @@ def test_opening_or_closing_a_round_in_the_django_admin_is_audited(world, admin_
         f"/django-admin/recruitment/recruitmentround/{round.pk}/change/", data | {"target": "10"}
     )
     assert AuditEvent.objects.filter(action__startswith="recruitment.").count() == 1
+
+
+def _audit_lines(prefix: str) -> list[tuple[str, str]]:
+    from hub.models import AuditEvent
+
+    return [
+        (e.action, e.detail)
+        for e in AuditEvent.objects.filter(action__startswith=prefix, actor__isnull=False).order_by("pk")
+    ]
+
+
+def test_changing_the_pilots_dates_in_the_django_admin_is_audited(world, admin_client):
+    from hub.models import Pilot
+
+    pilot = Pilot.current()
+    before, after = pilot.ends_on, pilot.ends_on + dt.timedelta(days=90)
+    data = {
+        "name": pilot.name,
+        "starts_on": pilot.starts_on.isoformat(),
+        "ends_on": after.isoformat(),
+        "is_current": "on",
+    }
+    response = admin_client.post(f"/django-admin/hub/pilot/{pilot.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _audit_lines("pilot.") == [
+        ("pilot.update", f"{Pilot.current()} in the Django admin: ends on {before} → {after}")
+    ]
+    # Saving it again unchanged records nothing more.
+    admin_client.post(f"/django-admin/hub/pilot/{pilot.pk}/change/", data)
+    assert len(_audit_lines("pilot.")) == 1
+
+
+def test_organisations_and_teams_added_renamed_or_deleted_in_the_django_admin_are_audited(
+    world, admin_client
+):
+    from hub.models import Organisation
+
+    response = admin_client.post(
+        "/django-admin/hub/organisation/add/",
+        {
+            "name": "Northby Council",
+            "kind": "la",
+            "teams-TOTAL_FORMS": "1",
+            "teams-INITIAL_FORMS": "0",
+            "teams-MIN_NUM_FORMS": "0",
+            "teams-MAX_NUM_FORMS": "1000",
+            "teams-0-name": "Early help",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    org = Organisation.objects.get(name="Northby Council")
+    team = org.teams.get()
+    admin_client.post(
+        f"/django-admin/hub/team/{team.pk}/change/", {"name": "Family help", "organisation": org.pk}
+    )
+    admin_client.post(f"/django-admin/hub/team/{team.pk}/delete/", {"post": "yes"})
+    assert not Team.objects.filter(pk=team.pk).exists()
+    assert _audit_lines("organisation.") == [
+        ("organisation.create", "Northby Council added in the Django admin"),
+    ]
+    assert _audit_lines("team.") == [
+        ("team.create", "Early help (Northby Council) added in the Django admin"),
+        ("team.update", "Family help (Northby Council) in the Django admin: name Early help → Family help"),
+        ("team.delete", "Family help (Northby Council) deleted in the Django admin"),
+    ]
