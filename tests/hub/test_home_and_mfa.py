@@ -125,6 +125,22 @@ def test_a_notification_shows_in_the_header_and_goes_out_by_email(
     assert 'aria-label="1 unread"' not in client.get("/notifications/").content.decode()
 
 
+def test_a_title_typed_with_line_breaks_still_goes_out_by_email_on_one_subject_line(
+    world, django_capture_on_commit_callbacks
+):
+    """Titles carry what people typed (a session's title, a person's name): a line
+    break in one must neither add a mail header nor stop the email going."""
+    person = world["t_keyworker"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(person, title="Group reflective practice\r\nBcc: everyone@example.org\nis cancelled")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject.endswith("Group reflective practice Bcc: everyone@example.org is cancelled")
+    assert message.bcc == [] and message.to == [person.email]
+    assert message.message()["Bcc"] is None
+
+
 def test_the_notification_list_makes_the_same_queries_for_one_and_fifty(
     world, client, django_assert_num_queries
 ):
