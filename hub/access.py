@@ -839,6 +839,17 @@ def can_join_waitlist(user) -> bool:
     )
 
 
+def waitlist_hears(user, organisation_id: int) -> bool:
+    """Whether a person on an LA's waiting list is told of its free consultation times:
+    only while they could book them, as an active keyworker of that LA (not after their
+    account is switched off, or they leave or move to another LA). No refusal is
+    recorded: the hub is asking, not the person."""
+    la = home_la(user)
+    return (
+        feed_shows(user, CONSULTATIONS) and is_keyworker(user) and la is not None and la.pk == organisation_id
+    )
+
+
 @url_rule
 def may_leave_waitlist(user, *, pk: int, request: HttpRequest | None = None, **_kw) -> bool:
     from reflective_practice.models import WaitlistEntry

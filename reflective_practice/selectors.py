@@ -213,7 +213,7 @@ def waitlist_newly_open(*, now: dt.datetime) -> list[WaitlistEntry]:
             moment > (e.last_notified_at or e.created_at)
             for moment in opened.get((e.organisation_id, e.week_start), ())
         )
-        and access.feed_shows(e.keyworker, access.CONSULTATIONS)
+        and access.waitlist_hears(e.keyworker, e.organisation_id)
     ]
 
 

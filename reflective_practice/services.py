@@ -665,8 +665,9 @@ def _tell_waiting(
     *, slots: list[Slot], why: str, now: dt.datetime, skip_user_ids: set[int] = frozenset()
 ) -> None:
     """Once the transaction commits, tell everyone waiting for a week in which one of
-    `slots` is free to book, in the order they joined. Times that cannot be booked now
-    (inside their minimum notice, or beyond their booking window) tell no one."""
+    `slots` is free to book, and who could still book it, in the order they joined.
+    Times that cannot be booked now (inside their minimum notice, or beyond their
+    booking window) tell no one."""
     weeks: dict[int, set[dt.date]] = {}
     for slot in slots:
         if slot.withdrawn_at is None and selectors.in_booking_window(slot, now=now):
@@ -676,12 +677,16 @@ def _tell_waiting(
 
     def send() -> None:
         for organisation_id, week_starts in weeks.items():
-            entries = list(
-                WaitlistEntry.objects.filter(organisation_id=organisation_id, week_start__in=week_starts)
+            entries = [
+                entry
+                for entry in WaitlistEntry.objects.filter(
+                    organisation_id=organisation_id, week_start__in=week_starts
+                )
                 .exclude(keyworker_id__in=skip_user_ids)
                 .select_related("keyworker")
                 .order_by("created_at", "pk")
-            )
+                if access.waitlist_hears(entry.keyworker, organisation_id)
+            ]
             for entry in entries:
                 notify(
                     entry.keyworker,

@@ -184,3 +184,41 @@ def test_a_week_not_offered_is_refused_next_to_the_field(place, client):
     assert response.status_code == 200
     assert response.context["form"].errors["week"] == ["Choose one of the weeks listed."]
     assert 'id="id_week_error"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "change", ["account switched off", "left the LA", "moved to a control LA", "moved to another LA"]
+)
+def test_only_people_who_can_still_book_in_the_la_hear_of_its_free_times(
+    place, change, django_capture_on_commit_callbacks
+):
+    from hub import services as hub_services
+
+    week_4 = dt.date(2025, 3, 24)
+    for person in (place.kw1, place.kw2):
+        services.waitlist_join(actor=person, day=WEEK_2, now=NOW)
+        services.waitlist_join(actor=person, day=week_4, now=NOW)
+    if change == "account switched off":
+        place.kw1.is_active = False
+        place.kw1.save(update_fields=["is_active"])
+    else:
+        hub_services.membership_end(actor=None, membership=place.kw1.memberships.get())
+        if change != "left the LA":
+            arm = Arm.CONTROL if change == "moved to a control LA" else Arm.TREATMENT
+            hub_services.membership_create(
+                actor=None,
+                user=place.kw1,
+                organisation=make_la("Elsewhere Council", arm),
+                role=Role.KEYWORKER,
+            )
+    with django_capture_on_commit_callbacks(execute=True):
+        slot_at(place.practitioner, _at(WEEK_2 + dt.timedelta(days=2), 14), now=NOW)
+        later = slot_at(
+            place.practitioner, _at(week_4 + dt.timedelta(days=2), 14), max_weeks_ahead=1, now=NOW
+        )
+    services.waitlist_tell_newly_open(now=later.starts_at - dt.timedelta(days=6))
+    assert _waiting_notes(place.kw1) == []
+    assert _waiting_notes(place.kw2) == [
+        "A new consultation time has been offered in the week of 10 March 2025",
+        "A consultation time can now be booked in the week of 24 March 2025",
+    ]
