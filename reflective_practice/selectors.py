@@ -309,6 +309,27 @@ def feed_training_days(user, *, since: dt.date):
     )
 
 
+def booking_event(booking: Booking, *, user: User):
+    """A consultation as a calendar event, named after the other person: the
+    practitioner for the keyworker who booked, the keyworker for anyone else."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from reflective_practice.ics import Event
+
+    with_whom = booking.slot.practitioner if booking.keyworker_id == user.pk else booking.keyworker
+    return Event(
+        uid=booking.uid,
+        starts_at=booking.slot.starts_at,
+        ends_at=booking.slot.ends_at,
+        summary=f"Consultation with {with_whom.get_full_name()}",
+        location=booking.slot.location,
+        url=getattr(settings, "SITE_URL", "") + reverse("reflective_booking_detail", args=[booking.pk]),
+        cancelled=not booking.is_active,
+        sequence=0 if booking.is_active else 1,
+    )
+
+
 def feed_events(user, *, now: dt.datetime, request=None) -> list:
     """The events of a person's calendar feed, each asked of the access policy: a
     control-arm person during the pilot gets no treatment events."""
@@ -337,20 +358,7 @@ def feed_events(user, *, now: dt.datetime, request=None) -> list:
                 )
             )
     if access.feed_shows(user, access.CONSULTATIONS, request=request):
-        for b in feed_bookings(user, since=since):
-            with_whom = b.slot.practitioner if b.keyworker_id == user.pk else b.keyworker
-            events.append(
-                Event(
-                    uid=b.uid,
-                    starts_at=b.slot.starts_at,
-                    ends_at=b.slot.ends_at,
-                    summary=f"Consultation with {with_whom.get_full_name()}",
-                    location=b.slot.location,
-                    url=site + reverse("reflective_booking_detail", args=[b.pk]),
-                    cancelled=not b.is_active,
-                    sequence=1 if not b.is_active else 0,
-                )
-            )
+        events += [booking_event(b, user=user) for b in feed_bookings(user, since=since)]
     shown: dict[int, bool] = {}
     for day in feed_training_days(user, since=since.date()):
         course = day.cohort.course

@@ -304,16 +304,7 @@ def booking_detail(request, pk: int):
 @access.require(access.may_view_booking)
 def booking_ics(request, pk: int):
     booking = selectors.booking_detail(pk)
-    slot = booking.slot
-    event = ics.Event(
-        uid=booking.uid,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
-        summary=f"Consultation with {slot.practitioner.get_full_name()}",
-        location=slot.location,
-        cancelled=not booking.is_active,
-        sequence=0 if booking.is_active else 1,
-    )
+    event = selectors.booking_event(booking, user=request.user)
     body = ics.calendar([event], name="Consultation", now=timezone.now())
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = f'attachment; filename="consultation-{booking.pk}.ics"'

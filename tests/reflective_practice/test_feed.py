@@ -147,3 +147,14 @@ def test_a_single_consultation_downloads_as_ics(place, client):
     client.force_login(place.kw1)
     _h, events = parse(client.get(reverse("reflective_booking_ics", args=[booking.pk])).content.decode())
     assert [(e["UID"], e["STATUS"]) for e in events] == [(booking.uid, "CONFIRMED")]
+
+
+def test_a_consultation_downloaded_by_either_person_is_named_after_the_other(place, client):
+    now = dt.datetime.now(dt.UTC)
+    slot = slot_at(place.practitioner, now + dt.timedelta(days=3))
+    booking = services.booking_create(actor=place.kw1, slot=slot, purpose="Help", now=now)
+    url = reverse("reflective_booking_ics", args=[booking.pk])
+    for person, other in ((place.kw1, "Pat Practitioner"), (place.practitioner, "Kay One")):
+        client.force_login(person)
+        _h, events = parse(client.get(url).content.decode())
+        assert [unescape(e["SUMMARY"]) for e in events] == [f"Consultation with {other}"]
