@@ -839,6 +839,13 @@ def can_join_waitlist(user) -> bool:
     )
 
 
+def gets_email(user) -> bool:
+    """Whether what the hub tells a person also goes to them by email: not once their
+    account is switched off, as their mailbox may now be read by someone else. What
+    they are told stays in the hub."""
+    return bool(getattr(user, "is_active", False) and user.email)
+
+
 def waitlist_hears(user, organisation_id: int) -> bool:
     """Whether a person on an LA's waiting list is told of its free consultation times:
     only while they could book them, as an active keyworker of that LA (not after their

@@ -4,17 +4,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from hub import access
 from hub.models import User
 from hub.notifications.models import Notification
 from hub.notifications.selectors import unread_changed
 
 
 def notify(user: User, *, title: str, body: str = "", url: str = "", email: bool = True) -> Notification:
-    """Store an in-app notification and, once the transaction commits, queue an email."""
+    """Store an in-app notification and, once the transaction commits, queue an email
+    (never to a switched-off account)."""
     with transaction.atomic():
         note = Notification.objects.create(user=user, title=title[:200], body=body, url=url)
         unread_changed(user.pk)
-        if email and user.email:
+        if email and access.gets_email(user):
             link = f"\n\n{settings.SITE_URL}{url}" if url.startswith("/") else ""
             transaction.on_commit(lambda: _queue_email(user.email, title, body + link))
     return note

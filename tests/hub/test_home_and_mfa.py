@@ -141,6 +141,19 @@ def test_a_title_typed_with_line_breaks_still_goes_out_by_email_on_one_subject_l
     assert message.message()["Bcc"] is None
 
 
+def test_a_switched_off_account_gets_no_email(world, django_capture_on_commit_callbacks):
+    """The mailbox of someone who has left may now be read by someone else: what the
+    hub tells them (a consultation the practitioner cancelled, say) stays in the hub."""
+    person = world["t_keyworker"]
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        note = notify(person, title="Consultation on Monday 3 March 2025 at 10:00 cancelled", url="/")
+    assert mail.outbox == []
+    assert person.notifications.get() == note
+
+
 def test_the_notification_list_makes_the_same_queries_for_one_and_fifty(
     world, client, django_assert_num_queries
 ):
