@@ -1,7 +1,8 @@
 """Reflective practice's part of a person's own data and of their anonymisation
 (hub/privacy.py). Who attended which session or consultation stays as a pseudonymous
 research record. What the person wrote, what was written about them, their calendar
-feed and their waiting-list places do not, and their future consultations are freed."""
+feed and their waiting-list places do not, and their future consultations are freed
+(a practitioner's are cancelled, and their keyworkers told)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from reflective_practice.models import (
 )
 
 CLOSED = "The keyworker's account was closed."
+PRACTITIONER_CLOSED = "The practitioner's account was closed."
 
 
 def export_for(user) -> dict:
@@ -77,6 +79,25 @@ def anonymise(user) -> None:
             url=reverse("reflective_booking_detail", args=[booking.pk]),
         )
     future.update(status=BookingStatus.CANCELLED, cancelled_at=now, cancelled_by=None, cancel_reason=CLOSED)
+    # A practitioner's future consultations cannot be held: the keyworkers are told,
+    # rather than reminded of them, and the times they offered are no longer bookable.
+    held_by = Booking.objects.filter(
+        slot__practitioner=user, status=BookingStatus.BOOKED, slot__starts_at__gt=now
+    )
+    for booking in held_by.select_related("slot", "keyworker"):
+        local = timezone.localtime(booking.slot.starts_at)
+        notify(
+            booking.keyworker,
+            title=f"Consultation on {local:%A %-d %B %Y at %H:%M} cancelled",
+            body=PRACTITIONER_CLOSED,
+            url=reverse("reflective_booking_detail", args=[booking.pk]),
+        )
+    held_by.update(
+        status=BookingStatus.CANCELLED, cancelled_at=now, cancelled_by=None, cancel_reason=PRACTITIONER_CLOSED
+    )
+    Slot.objects.filter(practitioner=user, withdrawn_at__isnull=True, starts_at__gt=now).update(
+        withdrawn_at=now
+    )
     mine = Booking.objects.filter(keyworker=user)
     mine.update(purpose="", private_note="")
     mine.exclude(cancel_reason=CLOSED).update(cancel_reason="")

@@ -206,3 +206,31 @@ def test_retention_keeps_only_people_who_hold_a_staff_role_now(world, settings):
     staff.refresh_from_db()
     assert person.email.endswith("@anonymised.invalid")
     assert not staff.email.endswith("@anonymised.invalid")
+
+
+def test_anonymising_a_practitioner_cancels_their_future_consultations_and_tells_the_keyworkers(world):
+    from reflective_practice import selectors as reflective_selectors
+    from reflective_practice import services as reflective
+
+    practitioner, keyworker = world["t_practitioner"], world["t_keyworker"]
+    start = timezone.now() + dt.timedelta(days=3)
+    booked, free = (
+        reflective.slot_create(
+            actor=practitioner,
+            starts_at=start + dt.timedelta(hours=n),
+            ends_at=start + dt.timedelta(hours=n, minutes=45),
+        )
+        for n in (0, 2)
+    )
+    booking = reflective.booking_create(actor=keyworker, slot=booked, purpose="Help with a genogram")
+
+    privacy.person_anonymise(actor=world["hub_admin"], person=practitioner, reason="erasure request")
+
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert keyworker.notifications.filter(
+        title__startswith="Consultation on", body="The practitioner's account was closed."
+    ).exists()
+    # Nobody is reminded of it, and the practitioner's other times can no longer be booked.
+    assert reflective.reminders_send(now=booked.starts_at - dt.timedelta(hours=20)) == 0
+    assert free not in reflective_selectors.free_slots(organisation_id=world.treatment.pk)
