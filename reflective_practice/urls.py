@@ -23,5 +23,6 @@ urlpatterns = [
         "consultations/waiting-list/<int:pk>/leave/", views.waitlist_leave, name="reflective_waitlist_leave"
     ),
     path("feed/", views.feed_settings, name="reflective_feed_settings"),
-    path("feed/<str:token>.ics", views.feed, name="reflective_feed"),
+    # Tokens are URL-safe base64 (letters, digits, - and _), which is what a slug allows.
+    path("feed/<slug:token>.ics", views.feed, name="reflective_feed"),
 ]

@@ -110,6 +110,12 @@ def test_a_regenerated_token_stops_the_old_url_at_once(place, client):
     assert client.get(reverse("reflective_feed", args=[new])).status_code == 200
 
 
+def test_a_feed_address_with_characters_no_token_has_is_not_found(place, client):
+    # PostgreSQL refuses a NUL in a query: the address must not reach the database.
+    for token in ["ab%00cd", "ab%20cd", "%C3%A9t%C3%A9"]:
+        assert client.get(f"/reflective/feed/{token}.ics").status_code == 404
+
+
 def test_a_control_arm_persons_feed_has_nothing_treatment_related_and_polling_it_counts_no_refusal(
     place, client
 ):
