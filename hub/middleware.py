@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,21 @@ from hub import access
 # Paths a staff member without two-factor sign-in may still reach: sign-in, sign-out,
 # the two-factor set-up itself, static files and the health check.
 _MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/media/")
+
+
+class RefuseNulMiddleware:
+    """An address holding a NUL character (%00) is answered with the hub's "could not
+    be read" page (400): no form or page has a use for one, and PostgreSQL refuses it in
+    any text it is given, which would otherwise surface as a server error wherever a
+    query parameter reaches the database. (Form fields refuse NULs themselves.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            raise BadRequest("The address holds a NUL character.")
+        return self.get_response(request)
 
 
 class RequireStaffMfaMiddleware:
