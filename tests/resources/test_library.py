@@ -156,7 +156,9 @@ def test_only_the_people_who_edit_the_library_see_the_editing_bar(library, world
         assert "userbar" not in response.content.decode()
 
 
-@pytest.mark.parametrize("q", ['"', 'a"b', '"genograms', "\x00", "genograms\x07"])
+# A NUL never reaches the search: the hub answers any address holding one with its
+# "could not be read" page (tests/hub/test_error_pages.py).
+@pytest.mark.parametrize("q", ['"', 'a"b', '"genograms', "genograms\x07", "\x1b"])
 def test_a_search_with_quotes_or_control_characters_is_searched_as_plain_words(library, world, client, q):
     helpers.tool(library, title="Genograms")
     client.force_login(world["t_keyworker"])
