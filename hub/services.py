@@ -30,6 +30,8 @@ from hub.models import (
 )
 
 CONTENT_EDITORS_GROUP = "Content editors"
+#: The group that approves and publishes the resource library's pages (resources/services.py).
+MODERATORS_GROUP = "Delivery lead moderators"
 
 
 class InvitationError(Exception):
@@ -120,6 +122,10 @@ def _sync_staff_flags(user: User) -> None:
         user.groups.add(group)
     else:
         user.groups.remove(group)
+    # Moderating the library is offered to delivery leads (and hub admins), one by one;
+    # it goes with the role.
+    if not active & {Role.DELIVERY_LEAD, Role.HUB_ADMIN}:
+        user.groups.remove(*Group.objects.filter(name=MODERATORS_GROUP))
 
 
 def content_editors_group() -> Group:

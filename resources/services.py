@@ -27,11 +27,10 @@ from wagtail.models import (
 
 from hub import access
 from hub.models import Role
-from hub.services import CONTENT_EDITORS_GROUP, content_editors_group
+from hub.services import CONTENT_EDITORS_GROUP, MODERATORS_GROUP, content_editors_group
 from resources.models import LibraryIndexPage, ResourcePage, ResourceView, SavedResource
 from resources.models.pages import LIBRARY_SLUG
 
-MODERATORS_GROUP = "Delivery lead moderators"
 WORKFLOW_NAME = "Resource library approval"
 TASK_NAME = "Delivery lead approves and publishes"
 

@@ -188,3 +188,14 @@ def test_editors_keep_the_list_of_topics(library, world, client):
     from resources.models import Topic
 
     assert Topic.objects.get().slug == "working-with-schools"
+
+
+def test_a_delivery_lead_whose_role_ends_leaves_the_admin(library, world, delivery_lead, client):
+    from hub import services as hub_services
+
+    client.force_login(delivery_lead)
+    assert client.get("/cms/").status_code == 200
+    hub_services.membership_end(actor=None, membership=delivery_lead.memberships.get())
+    assert client.get("/cms/").status_code == 302
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[library.pk])).status_code == 302
+    assert not delivery_lead.groups.filter(name=services.MODERATORS_GROUP).exists()
