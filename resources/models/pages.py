@@ -70,6 +70,12 @@ def _library_panels(*, with_kind: bool) -> list:
     return [MultiFieldPanel(fields, heading="In the library")]
 
 
+#: Wagtail's page privacy on library pages: a shared password at most. Who may open a
+#: page is its audience (hub/access.py); a "signed-in people" or "these groups"
+#: restriction would send a signed-in reader it refuses to sign in, and so back again.
+PRIVATE_PAGE_OPTIONS = ["password"]
+
+
 def _view_restrictions(page, wagtails):
     """The view restrictions (Wagtail's page privacy) that apply to `page`: none, with no
     query, for a page found through the kept route that was checked to have none when
@@ -89,6 +95,7 @@ class LibraryIndexPage(Page):
     subpage_types = ["resources.TrainingMaterialPage", "resources.SystemicToolPage", "resources.ArticlePage"]
     max_count = 1
     per_page = 12
+    private_page_options = PRIVATE_PAGE_OPTIONS
 
     class Meta:
         verbose_name = "resource library"
@@ -147,6 +154,7 @@ class ResourcePage(Page):
     is_creatable = False
     parent_page_types = ["resources.LibraryIndexPage"]
     subpage_types: list[str] = []
+    private_page_options = PRIVATE_PAGE_OPTIONS
 
     class Meta:
         verbose_name = "resource"

@@ -199,3 +199,28 @@ def test_a_delivery_lead_whose_role_ends_leaves_the_admin(library, world, delive
     assert client.get("/cms/").status_code == 302
     assert client.get(reverse("wagtailadmin_pages:edit", args=[library.pk])).status_code == 302
     assert not delivery_lead.groups.filter(name=services.MODERATORS_GROUP).exists()
+
+
+def test_page_privacy_in_the_admin_is_a_shared_password_only(library, world, delivery_lead, client):
+    """Who may open a page is its audience (hub/access.py). A "signed-in people" or
+    "these groups" restriction on top would send a signed-in reader outside the groups
+    to sign in, which sends them straight back, round and round."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    from tests.resources import helpers
+
+    page = helpers.tool(library)
+    moderators = Group.objects.get(name=services.MODERATORS_GROUP)
+    client.force_login(delivery_lead)
+    url = reverse("wagtailadmin_pages:set_privacy", args=[page.pk])
+    client.post(url, {"restriction_type": "groups", "groups": [moderators.pk]})
+    client.post(url, {"restriction_type": "login"})
+    assert not PageViewRestriction.objects.exists()
+    client.force_login(world["t_keyworker"])
+    assert client.get(page.url).status_code == 200
+
+    client.force_login(delivery_lead)
+    client.post(url, {"restriction_type": "password", "password": "family-tree"})
+    client.force_login(world["t_keyworker"])
+    assert 'name="password"' in client.get(page.url).content.decode()
