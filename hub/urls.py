@@ -38,6 +38,13 @@ urlpatterns = [
     path("eoi/", include("hub.recruitment.urls")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
+    # The Wagtail admin's own sign-in form, like Wagtail's front-end one below, takes a
+    # password alone: send it to the hub's sign-in too.
+    path(
+        "cms/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="cms_login",
+    ),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail's own front-end sign-in form takes a password alone: send it to the hub's

@@ -74,6 +74,8 @@ MOUNTS = [
         [
             Url("wagtailadmin_home", "/cms/", ADMINS | {"content_editor"}, denied_status=302),
             Url("wagtailadmin_pages:index", "/cms/pages/", ADMINS | {"content_editor"}, denied_status=302),
+            # Its password-only sign-in form is replaced by a redirect to the hub's.
+            Url("cms_login", "/cms/login/", EVERYONE, ok_status=302),
         ],
     ),
 ]

@@ -251,6 +251,20 @@ def test_wagtails_password_only_sign_in_sends_people_to_the_hubs_two_factor_sign
     assert client.get(secret.url).status_code != 200
 
 
+def test_the_wagtail_admins_password_only_sign_in_sends_editors_to_the_hubs_two_factor_sign_in(
+    world, library, client
+):
+    from tests.factories import PASSWORD, has_totp
+
+    editor = world["content_editor"]
+    assert has_totp(editor)
+    secret = helpers.article(library, title="Tutor notes", audience=Audience.IFT)
+    response = client.post("/cms/login/?next=/cms/", {"username": editor.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/cms/"
+    assert client.get(secret.url).status_code == 302  # still signed out
+    assert client.get("/cms/pages/")["Location"].startswith("/accounts/login/")
+
+
 def test_a_document_linked_from_the_librarys_introduction_downloads_for_library_readers(
     world, library, client
 ):
