@@ -226,6 +226,8 @@ if TESTING:
 LOGIN_URL = "account_login"
 # The Wagtail admin signs in through the hub's sign-in too (rate-limited, two-factor).
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# Passwords are reset through the hub's own form (rate-limited), not the Wagtail admin's.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"

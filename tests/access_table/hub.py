@@ -76,6 +76,13 @@ MOUNTS = [
             Url("wagtailadmin_pages:index", "/cms/pages/", ADMINS | {"content_editor"}, denied_status=302),
             # Its password-only sign-in form is replaced by a redirect to the hub's.
             Url("cms_login", "/cms/login/", EVERYONE, ok_status=302),
+            Url(
+                "wagtailadmin_password_reset",
+                "/cms/password_reset/",
+                set(),
+                denied_status=404,
+                anon_status=404,
+            ),
         ],
     ),
 ]

@@ -265,6 +265,15 @@ def test_the_wagtail_admins_password_only_sign_in_sends_editors_to_the_hubs_two_
     assert client.get("/cms/pages/")["Location"].startswith("/accounts/login/")
 
 
+def test_the_wagtail_admin_sends_no_password_reset_emails_of_its_own(world, client, mailoutbox):
+    """Password resets go through the hub's own form, which limits how many are sent."""
+    editor = world["content_editor"]
+    for _ in range(6):
+        response = client.post("/cms/password_reset/", {"email": editor.email})
+        assert response.status_code == 404
+    assert mailoutbox == []
+
+
 def test_a_document_linked_from_the_librarys_introduction_downloads_for_library_readers(
     world, library, client
 ):
