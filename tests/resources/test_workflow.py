@@ -190,6 +190,22 @@ def test_editors_keep_the_list_of_topics(library, world, client):
     assert Topic.objects.get().slug == "working-with-schools"
 
 
+def test_a_topic_whose_name_makes_the_same_web_address_as_another_is_refused_in_plain_english(
+    library, world, client
+):
+    from resources.models import Topic
+
+    client.force_login(world["content_editor"])
+    client.post(reverse("wagtailsnippets_resources_topic:add"), {"name": "Working with schools"})
+    response = client.post(reverse("wagtailsnippets_resources_topic:add"), {"name": "Working with schools."})
+    assert response.status_code == 200
+    assert "There is already a topic called “Working with schools”" in response.content.decode()
+    response = client.post(reverse("wagtailsnippets_resources_topic:add"), {"name": "???"})
+    assert response.status_code == 200
+    assert "Give the topic a name with letters or numbers in it." in response.content.decode()
+    assert list(Topic.objects.values_list("name", flat=True)) == ["Working with schools"]
+
+
 def test_a_delivery_lead_whose_role_ends_leaves_the_admin(library, world, delivery_lead, client):
     from hub import services as hub_services
 
