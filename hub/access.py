@@ -129,8 +129,16 @@ def home_team(user) -> Team | None:
     return None
 
 
+def trial_la(user) -> Organisation | None:
+    """The local authority whose arm decides what a person may see: a control LA when
+    they have a role in one (someone in both arms would carry treatment material into
+    the control arm), else their home LA."""
+    las = profile(user).local_authorities
+    return next((la for la in las if la.arm == Arm.CONTROL), las[0] if las else None)
+
+
 def arm_of(user) -> str | None:
-    la = home_la(user)
+    la = trial_la(user)
     return la.arm if la else None
 
 
@@ -187,7 +195,7 @@ def can_view_treatment_content(
         return False
     if is_ift(user):
         return True
-    la = home_la(user)
+    la = trial_la(user)
     if la is None:
         return False
     if la.arm == Arm.TREATMENT:
@@ -388,7 +396,7 @@ def resource_audiences(user) -> frozenset[str]:
         return frozenset()
     if is_ift(user):
         return ALL_AUDIENCES
-    la = home_la(user)
+    la = trial_la(user)
     if la is None:
         return frozenset()
     if la.arm == Arm.TREATMENT:

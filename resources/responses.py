@@ -18,6 +18,6 @@ def refused(request, *, page=None):
     context = {
         "pilot": access.refused_for_the_pilot(user),
         "audience": page.get_audience_display() if page is not None and hasattr(page, "audience") else "",
-        "la": access.home_la(user),
+        "la": access.trial_la(user),
     }
     return render(request, "resources/not_available.html", context, status=403)

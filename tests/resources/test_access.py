@@ -202,6 +202,27 @@ def test_a_control_keyworker_during_the_pilot_gets_the_plain_refusal_and_it_is_r
     assert not ResourceView.objects.filter(user=person).exists()
 
 
+def test_someone_with_a_role_in_a_control_la_is_refused_even_with_a_role_in_a_treatment_la_too(
+    world, library, client
+):
+    """Whichever of their LAs' names comes first: a person in both arms would carry
+    treatment material into the control arm."""
+    from hub import services as hub_services
+
+    template = helpers.document()
+    page = helpers.tool(library, template=template)
+    for name in ("Aardvark Council", "Zedshire Council"):
+        control = make_la(name, arm="control")
+        lead = make_user(Role.LA_LEAD, world.treatment)
+        hub_services.membership_create(actor=None, user=lead, organisation=control, role=Role.LA_LEAD)
+        client.force_login(lead)
+        for path in ("/resources/", page.url, template.url):
+            response = client.get(path)
+            assert response.status_code == 403, (name, path)
+            assert f"not available to {name} during the pilot" in response.content.decode()
+        assert AccessRefusal.objects.filter(user=lead, organisation=control).count() == 3
+
+
 def test_a_control_keyworker_after_the_pilot_is_refused_treatment_pages_without_a_record(
     world, library, client
 ):
