@@ -67,8 +67,11 @@ def image_serve(request, image_id: int, spec: str):
     audiences = [audience for _, audience in selectors.uses_of(image)]
     if not access.can_download_document(request.user, audiences, request=request):
         return responses.refused(request)
-    rendition = image.get_rendition(spec)
-    content_type = mimetypes.guess_type(rendition.file.name)[0] or "application/octet-stream"
-    response = FileResponse(rendition.file.open("rb"), content_type=content_type)
+    try:
+        rendition = image.get_rendition(spec)
+        content_type = mimetypes.guess_type(rendition.file.name)[0] or "application/octet-stream"
+        response = FileResponse(rendition.file.open("rb"), content_type=content_type)
+    except OSError:  # the image's file has gone from storage (SourceImageIOError is one)
+        raise Http404 from None
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from wagtail.images.models import SourceImageIOError
 
 from hub import access
 from resources import selectors
@@ -54,7 +55,10 @@ def resource_image(image, spec: str, alt: str):
     """An <img> served through the library's access check rather than from /media/."""
     if image is None:
         return ""
-    rendition = image.get_rendition(spec)
+    try:
+        rendition = image.get_rendition(spec)
+    except SourceImageIOError:  # the file has gone from storage: the page still opens
+        return format_html('<span class="meta">[Image: {}]</span>', alt)
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy">',
         reverse("resources_image", args=[image.pk, spec]),

@@ -43,6 +43,17 @@ def test_an_image_is_served_through_the_library_with_its_alt_text(library, world
     assert AccessRefusal.objects.filter(user=world["c_keyworker"]).exists()
 
 
+def test_a_page_whose_image_file_is_missing_still_opens_with_the_alt_text(library, world, client):
+    picture = helpers.image()
+    page = helpers.tool(library, picture=picture)
+    picture.file.storage.delete(picture.file.name)
+    client.force_login(world["t_keyworker"])
+    response = client.get(page.url)
+    assert response.status_code == 200
+    assert "[Image: A genogram]" in response.content.decode()
+    assert client.get(f"/library/images/{picture.pk}/width-800/").status_code == 404
+
+
 def test_related_links_show_only_pages_the_reader_may_open(library, world, client):
     open_page = helpers.tool(library, title="Ecomaps")
     tutors_only = helpers.article(library, title="Tutor notes", audience=Audience.IFT)
