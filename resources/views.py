@@ -34,7 +34,9 @@ def saved_list(request):
 def saved_toggle(request, page_id: int):
     """Save a page to, or remove it from, "My resources". Answers JSON to the page's
     script, and redirects back (with a message) when the form is posted without it."""
-    page = get_object_or_404(ResourcePage.objects.live(), pk=page_id)
+    # By the page's own id (not its link to Wagtail's page row), which Django checks is
+    # in range rather than handing the database a number too large for it.
+    page = get_object_or_404(ResourcePage.objects.live(), id=page_id)
     wants_json = "application/json" in request.headers.get("Accept", "")
     if request.POST.get("action") == "remove":
         # Only pages the person may open are listed with a remove button; answering

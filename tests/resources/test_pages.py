@@ -129,6 +129,12 @@ def test_a_page_the_person_may_not_open_cannot_be_saved(library, world, client):
     assert not SavedResource.objects.exists()
 
 
+def test_saving_a_page_that_does_not_exist_answers_not_found(library, world, client):
+    client.force_login(world["t_keyworker"])
+    for page_id in (999999, 10**20):
+        assert client.post(f"/library/saved/{page_id}/", {"action": "save"}).status_code == 404
+
+
 def test_an_offsite_next_address_is_ignored(library, world, client):
     page = helpers.tool(library)
     client.force_login(world["t_keyworker"])
