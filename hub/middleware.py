@@ -11,7 +11,7 @@ from hub import access
 
 # Paths a staff member without two-factor sign-in may still reach: sign-in, sign-out,
 # the two-factor set-up itself, static files and the health check.
-_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/media/")
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
 
 
 class RefuseNulMiddleware:

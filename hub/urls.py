@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
@@ -7,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from hub import views
+from resources import views as resources_views
 
 # The Django admin signs in through the hub's own sign-in (rate-limited, two-factor).
 admin.site.login = login_required(admin.site.login)
@@ -47,6 +49,13 @@ urlpatterns = [
     ),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The sizes Wagtail makes of images are served at their own addresses through the
+    # access policy (the admin shows them); nothing else under MEDIA_URL is served.
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/images/<str:name>",
+        resources_views.rendition_serve,
+        name="resources_rendition",
+    ),
     # Wagtail's own front-end sign-in form takes a password alone: send it to the hub's
     # sign-in (rate-limited, two-factor) instead.
     path(

@@ -66,13 +66,27 @@ def image_serve(request, image_id: int, spec: str):
     if spec not in IMAGE_SPECS:
         raise Http404
     image = get_object_or_404(get_image_model(), pk=image_id)
+    return _image_response(request, image, lambda: image.get_rendition(spec))
+
+
+@access.require(access.can_open_library)
+def rendition_serve(request, name: str):
+    """A size of an image already made (the Wagtail admin's thumbnails and previews), at
+    the address Wagtail gives it under MEDIA_URL, for the same people as `image_serve`."""
+    rendition = get_object_or_404(
+        get_image_model().get_rendition_model().objects.select_related("image"), file=f"images/{name}"
+    )
+    return _image_response(request, rendition.image, lambda: rendition)
+
+
+def _image_response(request, image, rendition):
     audiences = [audience for _, audience in selectors.uses_of(image)]
     if not access.can_download_document(request.user, audiences, request=request):
         return responses.refused(request)
     try:
-        rendition = image.get_rendition(spec)
-        content_type = mimetypes.guess_type(rendition.file.name)[0] or "application/octet-stream"
-        response = FileResponse(rendition.file.open("rb"), content_type=content_type)
+        made = rendition()
+        content_type = mimetypes.guess_type(made.file.name)[0] or "application/octet-stream"
+        response = FileResponse(made.file.open("rb"), content_type=content_type)
     except OSError:  # the image's file has gone from storage (SourceImageIOError is one)
         raise Http404 from None
     response["Cache-Control"] = "private, max-age=3600"

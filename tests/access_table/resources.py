@@ -52,6 +52,14 @@ RULES = [
         LIBRARY,
         treatment=True,
     ),
+    # A size of that image Wagtail made (as its admin does), at the address Wagtail gives it.
+    Url("resources_rendition", lambda w: w.extra["resources_rendition"], LIBRARY, treatment=True),
+    Url(
+        "resources_rendition",
+        "/media/images/no-such-image.png",
+        set(),
+        status={r: 404 for r in LIBRARY},
+    ),
 ]
 
 MOUNTS = [
@@ -81,4 +89,5 @@ def build(world):
     pages = helpers.one_of_each_audience(index, template=world.extra["resources_document"])
     # The image is used on the treatment tool page.
     helpers.tool(index, title="Ecomaps", picture=world.extra["resources_image"])
+    world.extra["resources_rendition"] = world.extra["resources_image"].get_rendition("max-165x165").url
     world.extra["resources"] = pages

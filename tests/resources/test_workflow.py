@@ -240,3 +240,34 @@ def test_page_privacy_in_the_admin_is_a_shared_password_only(library, world, del
     client.post(url, {"restriction_type": "password", "password": "family-tree"})
     client.force_login(world["t_keyworker"])
     assert 'name="password"' in client.get(page.url).content.decode()
+
+
+def test_editors_see_their_images_in_the_admin_and_only_the_pages_readers_see_them_elsewhere(
+    library, world, client
+):
+    import re
+
+    from hub.models import AccessRefusal
+    from tests.resources import helpers
+
+    picture = helpers.image()
+    helpers.tool(library, picture=picture)
+    unused = helpers.image(title="Not on any page")
+    client.force_login(world["content_editor"])
+    html = client.get(reverse("wagtailimages:index")).content.decode()
+    thumbnails = re.findall(r'src="(/media/images/[^"]+)"', html)
+    assert len(thumbnails) == 2
+    for src in thumbnails:
+        response = client.get(src)
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    used = picture.get_rendition("max-165x165").url
+    other = unused.get_rendition("max-165x165").url
+    client.force_login(world["t_keyworker"])
+    assert client.get(used).status_code == 200
+    assert client.get(other).status_code == 403
+    client.force_login(world["c_keyworker"])
+    assert client.get(used).status_code == 403
+    assert AccessRefusal.objects.filter(user=world["c_keyworker"]).exists()
+    client.logout()
+    assert "/accounts/login/" in client.get(used)["Location"]
+    assert client.get("/media/images/no-such-file.png").status_code == 302
