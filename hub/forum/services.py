@@ -177,19 +177,20 @@ def post_create(*, user: User, thread: Thread, body: str, quote_of: Post | None 
 
 
 def _post_write(*, user: User, thread: Thread, body: str, quote_of: Post | None) -> Post:
-    """The post, its thread's counters, the author's follow (the page they land on
-    shows it) and the queued follow-up, and nothing more before the commit: open pages
-    hear of the post as soon as it commits (`broadcast.post_created`), and the rest is
-    done by the follow-up task (`post_notify`)."""
-    html = render_markdown(body)
     now = timezone.now()
     post = Post.objects.create(
-        thread=thread, author=user, body=body, html=html, quote_of=quote_of, created_at=now
+        thread=thread, author=user, body=body, html=render_markdown(body), quote_of=quote_of, created_at=now
     )
     thread.last_post_at, thread.last_post_id = now, post.pk
     thread.post_count = _count_post(thread_id=thread.pk, post_id=post.pk, at=now)
-    # One statement whether or not the row exists (INSERT ... ON CONFLICT).
+    # One statement each, whether or not the rows exist (INSERT ... ON CONFLICT).
     Follow.objects.bulk_create([Follow(user=user, thread=thread)], ignore_conflicts=True)
+    ReadMarker.objects.bulk_create(
+        [ReadMarker(user=user, thread=thread, last_read_post_id=post.pk)],
+        update_conflicts=True,
+        unique_fields=["user", "thread"],
+        update_fields=["last_read_post_id"],
+    )
     _queue_notifications(post.pk)
     transaction.on_commit(lambda: broadcast.post_created(post))
     return post
@@ -212,38 +213,22 @@ def _count_post(*, thread_id: int, post_id: int, at) -> int:
 
 
 def _queue_notifications(post_id: int) -> None:
-    """Queue the post's follow-up in the post's own transaction: with the database task
-    backend the task row commits with the post (one commit on the posting request) and
-    no worker can see it before the post exists."""
+    """Queue telling people about the post in the post's own transaction: with the
+    database task backend the task row commits with the post (one commit, not two, on
+    the posting request) and no worker can see it before the post exists."""
     from hub.forum.tasks import notify_about_post
 
     notify_about_post.enqueue(post_id=post_id)
 
 
 def post_notify(*, post_id: int) -> None:
-    """A post's follow-up, run by the task worker once the post has committed: its
-    author has read up to the post; people mentioned in it, and those following its
-    thread or board, are told once each (people who chose the daily digest get no
-    email per post)."""
+    """Tell people mentioned in a post, and those following its thread or board, once
+    each; people who chose the daily digest get no email per post."""
     post = Post.objects.select_related("thread__board", "author").filter(pk=post_id).first()
-    if post is None:
+    if post is None or post.hidden_at or post.removed_at:
         return
     with transaction.atomic():
-        _author_has_read(post)
-        if not (post.hidden_at or post.removed_at):
-            _notify_about(post)
-
-
-def _author_has_read(post: Post) -> None:
-    """The author's read marker moves up to their post, never back (they may have read
-    on by the time this runs). Two statements whether or not the marker exists."""
-    ReadMarker.objects.bulk_create(
-        [ReadMarker(user_id=post.author_id, thread_id=post.thread_id, last_read_post_id=post.pk)],
-        ignore_conflicts=True,
-    )
-    ReadMarker.objects.filter(
-        user_id=post.author_id, thread_id=post.thread_id, last_read_post_id__lt=post.pk
-    ).update(last_read_post_id=post.pk)
+        _notify_about(post)
 
 
 def _notify_about(post: Post) -> None:

@@ -6,12 +6,10 @@ import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from hub.forum import selectors, services
-from hub.forum.models import Follow, ModerationAction, Post, Preference, ReadMarker
+from hub.forum.models import ModerationAction, Post, Preference
 from hub.models import AuditEvent, Role
 from hub.notifications.models import Notification
 from tests.factories import make_user
@@ -152,48 +150,6 @@ def test_followers_hear_of_replies_and_digest_people_get_no_email_per_post(
     # The thread's author follows it and gets an email; the digest person only an in-app note.
     assert [m.to for m in mailoutbox] == [["t_keyworker@example.org"]]
     assert Notification.objects.filter(user=world["t_practitioner"]).count() == 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_reply_commits_with_its_follow_up_queued_and_the_task_worker_does_the_rest(
-    world, boards, broadcasts, mailoutbox
-):
-    # Open pages hear of a reply as soon as it commits, and the author follows the
-    # thread from then on; their read marker and the followers' notes wait for the
-    # task worker, not for the reply.
-    from django_tasks_db.models import DBTaskResult
-
-    thread = services.thread_create(user=world["o_keyworker"], board=boards["all"], title="T", body="one")
-    author = world["t_keyworker"]
-    broadcasts.clear()
-    mailoutbox.clear()
-    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
-        post = services.post_create(user=author, thread=thread, body="two")
-        assert [event["type"] for _, event in broadcasts] == ["post.created", "thread.updated"]
-        assert Follow.objects.filter(user=author, thread=thread).exists()
-        assert not ReadMarker.objects.filter(user=author, thread=thread).exists()
-        assert not Notification.objects.filter(
-            user=world["o_keyworker"], title__startswith="New reply"
-        ).exists()
-        queued = DBTaskResult.objects.filter(task_path="hub.forum.tasks.notify_about_post")
-        assert [r.args_kwargs["kwargs"] for r in queued] == [{"post_id": post.pk}]
-
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-
-    assert ReadMarker.objects.get(user=author, thread=thread).last_read_post_id == post.pk
-    assert Notification.objects.filter(user=world["o_keyworker"], title__startswith="New reply").count() == 1
-    assert [m.to for m in mailoutbox] == [[world["o_keyworker"].email]]
-
-
-def test_a_late_follow_up_never_moves_the_authors_read_marker_back(world, boards, many_posts):
-    author = world["t_keyworker"]
-    thread = services.thread_create(user=world["o_keyworker"], board=boards["all"], title="T", body="one")
-    mine = services.post_create(user=author, thread=thread, body="two")
-    later = services.post_create(user=world["o_keyworker"], thread=thread, body="three")
-    services.thread_mark_read(user=author, thread=thread)
-    # The worker gets to the author's post only now, after they have read on.
-    services.post_notify(post_id=mine.pk)
-    assert ReadMarker.objects.get(user=author, thread=thread).last_read_post_id == later.pk
 
 
 def test_the_daily_digest_lists_new_posts_in_followed_threads_once(

@@ -365,9 +365,8 @@ def test_posting_a_reply_costs_the_same_queries_however_long_the_thread(
 def test_a_first_reply_in_a_thread_costs_no_more_queries_than_a_later_one(
     world, boards, client, django_assert_num_queries, many_posts
 ):
-    # The reply starts following the thread in one statement, and its follow-up moves
-    # the read marker in two, whether or not the person already follows it or has
-    # read it.
+    # The reply starts following the thread and moves the read marker in one statement
+    # each, whether or not the person already follows it or has read it.
     thread = services.thread_create(user=world["o_keyworker"], board=boards["all"], title="T", body="x")
     client.force_login(world["t_keyworker"])
     client.get(thread.get_absolute_url())
@@ -389,12 +388,11 @@ def test_a_first_reply_in_a_thread_costs_no_more_queries_than_a_later_one(
 # header's unread count (hub/notifications/selectors.py). The thread
 # is loaded once per request, by the access rule, and the view uses it. A reply: the
 # person, the thread, then in one transaction the post, the thread's counters (one
-# UPDATE ... RETURNING), the author's follow and the queued follow-up task; tasks run
-# at once in the tests, so the task's own queries (the post, the author's read marker,
-# the posts before it for the link to its page, digest choices, the followers, the
-# notification) and savepoints count too. A board page also reads the board's newest
-# post id.
-QUERIES = {"board": 7, "thread": 7, "index": 2, "reply": 18}
+# UPDATE ... RETURNING), the follow and the read marker; tasks run at once in the
+# tests, so the notification task's own queries (the post, the posts before it for
+# the link to its page, digest choices, the followers, the notification) and
+# savepoints count too. A board page also reads the board's newest post id.
+QUERIES = {"board": 7, "thread": 7, "index": 2, "reply": 17}
 
 
 def _long_thread(world, boards, *, replies: int = 50):
