@@ -158,7 +158,7 @@ def test_a_practitioner_sets_up_a_series_from_the_form(place, client):
     assert not sessions.filter(starts_at__lt=timezone.now()).exists()
 
 
-def test_cancelling_a_session_twice_from_the_page_says_it_is_already_cancelled(place, client):
+def _last_session_of_a_new_series(place):
     series = services.series_create(
         actor=place.practitioner,
         teams=[place.kw1.memberships.get().team],
@@ -168,7 +168,11 @@ def test_cancelling_a_session_twice_from_the_page_says_it_is_already_cancelled(p
         end_time=dt.time(11, 0),
         venue="Hall",
     )
-    session = series.sessions.order_by("starts_at").last()
+    return series.sessions.order_by("starts_at").last()
+
+
+def test_cancelling_a_session_twice_from_the_page_says_it_is_already_cancelled(place, client):
+    session = _last_session_of_a_new_series(place)
     client.force_login(place.practitioner)
     url = reverse("reflective_session_change", args=[session.pk])
     first = client.post(url, {"action": "cancel", "cancel-reason": "Ill"})
@@ -185,16 +189,7 @@ def test_cancelling_a_session_twice_from_the_page_says_it_is_already_cancelled(p
 def test_moving_a_session_to_a_day_that_has_passed_says_so_beside_the_date_and_keeps_the_reason(
     place, client
 ):
-    series = services.series_create(
-        actor=place.practitioner,
-        teams=[place.kw1.memberships.get().team],
-        ordinal=Ordinal.LAST,
-        weekday=Weekday.THURSDAY,
-        start_time=dt.time(10, 0),
-        end_time=dt.time(11, 0),
-        venue="Hall",
-    )
-    session = series.sessions.order_by("starts_at").last()
+    session = _last_session_of_a_new_series(place)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     client.force_login(place.practitioner)
     response = client.post(
