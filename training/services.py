@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from hub import access
 from hub.models import Arm, Membership, Organisation, Pilot, Role, Team, User
+from hub.notifications.services import notify
 from hub.services import audit
 from training.models import (
     Attendance,
@@ -128,6 +130,7 @@ def day_schedule(
                 {"number": f"The {course.name} has {course.days} day(s): choose 1 to {course.days}."}
             )
         moving = existing.get(number)
+        before = _day_when(moving) if moving is not None else None
         if moving is not None and moving.date != date and moving.marks.exists():
             raise ValidationError(
                 {
@@ -163,7 +166,37 @@ def day_schedule(
             action="training.day_schedule" if created else "training.day_move",
             detail=f"{cohort.name} day {number}: {date}",
         )
+        if before is not None and _day_when(day) != before:
+            _tell_enrolled_of_change(day, was=moving)
     return day
+
+
+def _day_when(day: TrainingDay) -> tuple:
+    """What the people coming to a day need to know of when and where it is."""
+    return (day.date, day.starts_at, day.ends_at, day.venue, day.online_url)
+
+
+def _describe(day: TrainingDay) -> str:
+    text = f"{day.date:%A %-d %B %Y}, {day.starts_at:%H:%M} to {day.ends_at:%H:%M}"
+    if day.venue:
+        text += f", at {day.venue}"
+    if day.online_url:
+        text += f", online at {day.online_url}"
+    return text
+
+
+def _tell_enrolled_of_change(day: TrainingDay, *, was: TrainingDay) -> None:
+    """Everyone enrolled in the cohort now hears where and when a day they are booked on
+    has moved to, and where and when it was."""
+    course = day.cohort.course
+    if day.date != was.date:
+        title = f"{course.name}, day {day.number}, has moved to {day.date:%A %-d %B %Y}"
+    else:
+        title = f"{course.name}, day {day.number}, has changed"
+    body = f"Day {day.number} is now on {_describe(day)}. It was on {_describe(was)}."
+    url = reverse("training_index")
+    for enrolment in day.cohort.enrolments.active().select_related("user"):
+        notify(enrolment.user, title=title, body=body, url=url)
 
 
 # --- enrolments ---------------------------------------------------------------------

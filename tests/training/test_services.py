@@ -125,6 +125,52 @@ def test_a_day_with_marks_keeps_its_date_but_an_unmarked_day_can_move(db):
     assert moved.date == MONDAY + dt.timedelta(weeks=1, days=1)
 
 
+def test_the_people_enrolled_are_told_when_a_day_moves_or_changes_and_no_one_else(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    from hub.notifications.models import Notification
+
+    cohort, actor, la, (stays, leaves) = cpd_cohort(keyworkers=2)
+    services.enrolment_remove(actor=actor, enrolment=cohort.enrolments.get(user=leaves), reason="Left the LA")
+    day = cohort.days.get(number=2)
+    services.day_schedule(
+        actor=actor, cohort=cohort, number=2, date=day.date, starts_at=day.starts_at, ends_at=day.ends_at
+    )
+    assert not Notification.objects.exists()  # nothing changed
+
+    moved = MONDAY + dt.timedelta(weeks=1, days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.day_schedule(
+            actor=actor,
+            cohort=cohort,
+            number=2,
+            date=moved,
+            starts_at=dt.time(10),
+            ends_at=dt.time(15, 30),
+            venue="Hall B",
+        )
+    note = Notification.objects.get()
+    assert note.user == stays
+    assert note.title == "Five-day CPD in systemic practice, day 2, has moved to Wednesday 12 March 2025"
+    assert note.body == (
+        "Day 2 is now on Wednesday 12 March 2025, 10:00 to 15:30, at Hall B. "
+        "It was on Monday 10 March 2025, 09:30 to 16:00."
+    )
+    assert note.url == "/training/"
+    assert [m.to for m in mailoutbox] == [[stays.email]]
+
+    services.day_schedule(
+        actor=actor,
+        cohort=cohort,
+        number=2,
+        date=moved,
+        starts_at=dt.time(10),
+        ends_at=dt.time(15, 30),
+        venue="Hall C",
+    )
+    assert Notification.objects.latest("pk").title == "Five-day CPD in systemic practice, day 2, has changed"
+
+
 def test_bulk_enrolment_by_la_team_and_emails_reports_what_matched_nobody(db):
     la = make_la(teams=2)
     team1, team2 = la.teams.all()
