@@ -28,11 +28,14 @@ def _queue_email(to: str, subject: str, body: str) -> None:
     send_email.enqueue(to=to, subject=subject, body=body)
 
 
-def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
-    """Mark one of the person's notifications read, or all of them when no id is given."""
+def notification_mark_read(*, user: User, notification_id: int | None = None, upto: int | None = None) -> int:
+    """Mark one of the person's notifications read, or all of them when no id is given
+    (with `upto`, only those up to that one: the ones the person had on screen)."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
+    if upto is not None:
+        qs = qs.filter(pk__lte=upto)
     marked = qs.update(read_at=timezone.now())
     if marked:
         unread_changed(user.pk)

@@ -38,6 +38,8 @@ RULES = [
     Url("my_data_download", "/my-data/download/", SIGNED_IN),
     Url("notification_list", "/notifications/", SIGNED_IN),
     Url("notification_read", "/notifications/read/", SIGNED_IN, ok_status=405),
+    # Only the person's own notifications open; there is no notification 999999.
+    Url("notification_open", "/notifications/999999/open/", SIGNED_IN, ok_status=404),
     # Wagtail's pages and documents are declared in tests/access_table/resources.py.
 ]
 

@@ -486,3 +486,42 @@ QUERIES.update({"forum_moderation_log": 5, "forum_reports": 4})
 # Backfill: the person, the thread, then the new and changed posts in one query
 # (today's champions, for the badges, come from the cache once read).
 QUERIES["backfill"] = 3
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_its_page(world, boards, client):
+    from hub.notifications.models import Notification
+    from hub.notifications.services import notify
+
+    person, other = world["o_keyworker"], world["t_keyworker"]
+    mine = notify(person, title="Reply", url="/forum/", email=False)
+    notify(person, title="Another", url="/forum/", email=False)
+    theirs = notify(other, title="Theirs", url="/forum/", email=False)
+    client.force_login(person)
+    page = client.get(reverse("notification_list")).content.decode()
+    assert f'href="/notifications/{mine.pk}/open/"' in page
+    response = client.get(f"/notifications/{mine.pk}/open/")
+    assert response.status_code == 302 and response["Location"] == "/forum/"
+    assert list(
+        Notification.objects.filter(user=person, read_at__isnull=True).values_list("title", flat=True)
+    ) == ["Another"]
+    # Someone else's notification is not found, and stays unread.
+    assert client.get(f"/notifications/{theirs.pk}/open/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_mark_all_as_read_leaves_what_arrived_after_the_page_was_shown(world, boards, client):
+    from hub.notifications.models import Notification
+    from hub.notifications.services import notify
+
+    person = world["o_keyworker"]
+    notify(person, title="Seen", email=False)
+    client.force_login(person)
+    page = client.get(reverse("notification_list")).content.decode()
+    upto = re.search(r'name="upto" value="(\d+)"', page).group(1)
+    notify(person, title="Arrived since", email=False)
+    client.post(reverse("notification_read"), {"upto": upto})
+    assert list(
+        Notification.objects.filter(user=person, read_at__isnull=True).values_list("title", flat=True)
+    ) == ["Arrived since"]
+    assert client.post(reverse("notification_read"), {"upto": "x"}).status_code == 400
