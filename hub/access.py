@@ -770,12 +770,14 @@ def may_change_session(user, *, pk: int, request: HttpRequest | None = None, **_
     return session is not None and can_manage_reflective(user, session.series.organisation_id)
 
 
+def _keyworker_of(user, organisation_id: int) -> bool:
+    la = home_la(user)
+    return is_keyworker(user) and la is not None and la.pk == organisation_id
+
+
 def can_book_slot(user, slot) -> bool:
     """A keyworker books only with the practitioner of their own LA."""
-    if not can_view_treatment_content(user, what=CONSULTATIONS):
-        return False
-    la = home_la(user)
-    return is_keyworker(user) and la is not None and la.pk == slot.organisation_id
+    return can_view_treatment_content(user, what=CONSULTATIONS) and _keyworker_of(user, slot.organisation_id)
 
 
 @url_rule
@@ -859,10 +861,7 @@ def waitlist_hears(user, organisation_id: int) -> bool:
     only while they could book them, as an active keyworker of that LA (not after their
     account is switched off, or they leave or move to another LA). No refusal is
     recorded: the hub is asking, not the person."""
-    la = home_la(user)
-    return (
-        feed_shows(user, CONSULTATIONS) and is_keyworker(user) and la is not None and la.pk == organisation_id
-    )
+    return feed_shows(user, CONSULTATIONS) and _keyworker_of(user, organisation_id)
 
 
 @url_rule

@@ -6,7 +6,6 @@ feed and their waiting-list places do not, and their future consultations are fr
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 
 from hub.privacy import iso
@@ -66,34 +65,20 @@ def export_for(user) -> dict:
 
 
 def anonymise(user) -> None:
-    from hub.notifications.services import notify
+    from reflective_practice.services import bookings_cancel_for_closed_account
 
     now = timezone.now()
-    future = Booking.objects.filter(keyworker=user, status=BookingStatus.BOOKED, slot__starts_at__gt=now)
-    for booking in future.select_related("slot__practitioner"):
-        local = timezone.localtime(booking.slot.starts_at)
-        notify(
-            booking.slot.practitioner,
-            title=f"Consultation on {local:%A %-d %B %Y at %H:%M} cancelled",
-            body=CLOSED,
-            url=reverse("reflective_booking_detail", args=[booking.pk]),
-        )
-    future.update(status=BookingStatus.CANCELLED, cancelled_at=now, cancelled_by=None, cancel_reason=CLOSED)
+    future = Booking.objects.filter(status=BookingStatus.BOOKED, slot__starts_at__gt=now)
+    bookings_cancel_for_closed_account(
+        bookings=future.filter(keyworker=user), tell=lambda b: b.slot.practitioner, reason=CLOSED, now=now
+    )
     # A practitioner's future consultations cannot be held: the keyworkers are told,
     # rather than reminded of them, and the times they offered are no longer bookable.
-    held_by = Booking.objects.filter(
-        slot__practitioner=user, status=BookingStatus.BOOKED, slot__starts_at__gt=now
-    )
-    for booking in held_by.select_related("slot", "keyworker"):
-        local = timezone.localtime(booking.slot.starts_at)
-        notify(
-            booking.keyworker,
-            title=f"Consultation on {local:%A %-d %B %Y at %H:%M} cancelled",
-            body=PRACTITIONER_CLOSED,
-            url=reverse("reflective_booking_detail", args=[booking.pk]),
-        )
-    held_by.update(
-        status=BookingStatus.CANCELLED, cancelled_at=now, cancelled_by=None, cancel_reason=PRACTITIONER_CLOSED
+    bookings_cancel_for_closed_account(
+        bookings=future.filter(slot__practitioner=user),
+        tell=lambda b: b.keyworker,
+        reason=PRACTITIONER_CLOSED,
+        now=now,
     )
     Slot.objects.filter(practitioner=user, withdrawn_at__isnull=True, starts_at__gt=now).update(
         withdrawn_at=now

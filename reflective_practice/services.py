@@ -579,6 +579,19 @@ def booking_cancel(*, actor: User, booking: Booking, reason: str, now: dt.dateti
     return booking
 
 
+def bookings_cancel_for_closed_account(*, bookings, tell, reason: str, now: dt.datetime) -> None:
+    """Cancel future bookings that cannot be held because an account is being closed
+    (no one cancels them by hand): `tell(booking)` is the other person, who is told why."""
+    for booking in bookings.select_related("slot__practitioner", "keyworker"):
+        notify(
+            tell(booking),
+            title=f"Consultation on {_local(booking.slot.starts_at)} cancelled",
+            body=reason,
+            url=reverse("reflective_booking_detail", args=[booking.pk]),
+        )
+    bookings.update(status=BookingStatus.CANCELLED, cancelled_at=now, cancelled_by=None, cancel_reason=reason)
+
+
 def booking_move(
     *, actor: User, booking: Booking, slot: Slot, reason: str, now: dt.datetime | None = None
 ) -> Booking:

@@ -125,6 +125,12 @@ class Post(models.Model):
         return f"{url}{query}#post-{self.pk}"
 
     @property
+    def version(self) -> str:
+        """What changes when the post is edited, removed, hidden or restored: the page
+        (data-version) and its script compare it to tell whether they show this version."""
+        return "|".join(t.isoformat() if t else "" for t in (self.edited_at, self.removed_at, self.hidden_at))
+
+    @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
 

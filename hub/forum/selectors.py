@@ -178,20 +178,13 @@ def post_json(post: Post, *, champions: set[int] | None = None) -> dict:
         "when": timezone.localtime(post.created_at).strftime("%-d %b %Y, %H:%M"),
         "edited": post.edited_at is not None,
         "removed": removed,
-        "version": post_version(post),
+        "version": post.version,
         "quote": (
             {"author": post.quote_of.author.get_full_name(), "html": post.quote_of.html}
             if post.quote_of_id and post.quote_of.hidden_at is None and post.quote_of.removed_at is None
             else None
         ),
     }
-
-
-def post_version(post: Post) -> str:
-    """What changes when a post is edited, removed, hidden or restored; the post's
-    template writes the same (data-version), so a page can tell it already shows
-    this version of the post."""
-    return "|".join(t.isoformat() if t else "" for t in (post.edited_at, post.removed_at, post.hidden_at))
 
 
 def posts_json(posts: list[Post]) -> list[dict]:

@@ -138,17 +138,19 @@ def test_the_people_enrolled_are_told_when_a_day_moves_or_changes_and_no_one_els
     )
     assert not Notification.objects.exists()  # nothing changed
 
-    moved = MONDAY + dt.timedelta(weeks=1, days=2)
-    with django_capture_on_commit_callbacks(execute=True):
+    def move_to(venue):
         services.day_schedule(
             actor=actor,
             cohort=cohort,
             number=2,
-            date=moved,
+            date=MONDAY + dt.timedelta(weeks=1, days=2),
             starts_at=dt.time(10),
             ends_at=dt.time(15, 30),
-            venue="Hall B",
+            venue=venue,
         )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        move_to("Hall B")
     note = Notification.objects.get()
     assert note.user == stays
     assert note.title == "Five-day CPD in systemic practice, day 2, has moved to Wednesday 12 March 2025"
@@ -159,15 +161,7 @@ def test_the_people_enrolled_are_told_when_a_day_moves_or_changes_and_no_one_els
     assert note.url == "/training/"
     assert [m.to for m in mailoutbox] == [[stays.email]]
 
-    services.day_schedule(
-        actor=actor,
-        cohort=cohort,
-        number=2,
-        date=moved,
-        starts_at=dt.time(10),
-        ends_at=dt.time(15, 30),
-        venue="Hall C",
-    )
+    move_to("Hall C")
     assert Notification.objects.latest("pk").title == "Five-day CPD in systemic practice, day 2, has changed"
 
 
